@@ -1,0 +1,44 @@
+"""Announcement pages: one per published chat, at ``chats/<slug>/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .model import Chat, Hub
+from .site import Page, fingerprint
+
+
+def chat_url(chat: Chat) -> str:
+    return f"chats/{chat.slug}/"
+
+
+def questions_visible(chat: Chat, hub: Hub) -> bool:
+    """Questions show unless the chat asks to keep them hidden until it starts."""
+    return not chat.hide_questions or chat.has_started(hub.config.now)
+
+
+def pages(hub: Hub) -> Iterator[Page]:
+    now = hub.config.now
+    for chat in hub.published:
+        state = "cancelled" if chat.cancelled else (
+            "ended" if chat.has_ended(now) else "live" if chat.has_started(now) else "upcoming"
+        )
+        description = chat.description or (
+            f"{chat.tag} chat: {chat.title}, {chat.start:%A %-d %B %Y, %H:%M %Z}."
+        )
+        yield Page(
+            url=chat_url(chat),
+            title=chat.title,
+            template="chathub/announcement.html",
+            context={
+                "chat": chat,
+                "state": state,
+                "show_questions": questions_visible(chat, hub),
+            },
+            description=description,
+            social={"type": "article", "image": chat.image},
+            key=fingerprint(
+                "announcement", chat.source.read_bytes(), state, questions_visible(chat, hub),
+                chat.transcript_path.exists(),
+            ),
+        )

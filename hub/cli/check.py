@@ -1,0 +1,53 @@
+"""``chathub check [PATH...]``: validate chats and report every problem at once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..loader import find_chat_files, load_hub
+from ..model import HubConfig
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "check",
+        help="validate chat files",
+        description="Validate chat files and print every problem as path:line:col: message. "
+        "With no PATH, checks the chats folder of the hub in the current folder.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="chat files or folders to check")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config()
+    except ConfigError:
+        if not args.paths:
+            raise
+        config = HubConfig(root=Path.cwd(), chats_dir=Path.cwd() / "chats")
+    paths: list[Path] | None = None
+    if args.paths:
+        paths = []
+        for path in args.paths:
+            if path.is_dir():
+                paths.extend(find_chat_files(path))
+            elif path.is_file():
+                paths.append(path)
+            else:
+                print(f"{path}: no such file or folder", file=sys.stderr)
+                return 2
+    hub, problems = load_hub(config, paths)
+    for problem in sorted(problems.items):
+        print(problem, file=sys.stderr)
+    checked = len(paths) if paths is not None else len(find_chat_files(config.chats_dir))
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    summary = f"{checked} chat file{'s' * (checked != 1)} checked: {errors} error{'s' * (errors != 1)}"
+    if warnings:
+        summary += f", {warnings} warning{'s' * (warnings != 1)}"
+    print(summary, file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0

@@ -1,0 +1,185 @@
+"""The validated model: people, questions, chats and the hub that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+STATUSES = ("scheduled", "draft", "cancelled")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on X, named by handle (stored without the ``@``)."""
+
+    handle: str
+    name: str = ""
+    bio: str = ""
+    url: str = ""
+    avatar: str = ""
+
+    @property
+    def at(self) -> str:
+        return f"@{self.handle}"
+
+    @property
+    def profile_url(self) -> str:
+        return f"https://x.com/{self.handle}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.at
+
+    @property
+    def key(self) -> str:
+        """Case-insensitive identity, as X treats handles."""
+        return self.handle.lower()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a chat; ``minutes`` overrides its share of the run sheet."""
+
+    number: int
+    text: str
+    minutes: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.number}"
+
+
+@dataclass
+class Chat:
+    """One scheduled chat, read from ``chats/<slug>.yml``."""
+
+    slug: str
+    source: Path
+    title: str
+    hashtag: str  # without the leading '#'
+    start: datetime  # aware, in the chat's own zone
+    timezone: str
+    host: Person
+    duration: int = 60
+    moderators: list[Person] = field(default_factory=list)
+    guests: list[Person] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    about: str = ""
+    followup: str = ""
+    status: str = "scheduled"
+    description: str = ""
+    summary: str = ""
+    highlights: list[str] = field(default_factory=list)
+    hide: list[str] = field(default_factory=list)
+    hide_questions: bool = False
+    image: str = ""
+    invite: dict[str, str] = field(default_factory=dict)
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return f"#{self.hashtag}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration)
+
+    @property
+    def start_utc(self) -> datetime:
+        return self.start.astimezone(UTC)
+
+    @property
+    def end_utc(self) -> datetime:
+        return self.end.astimezone(UTC)
+
+    @property
+    def published(self) -> bool:
+        return self.status != "draft"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def team(self) -> list[Person]:
+        """The host and moderators: the people who post the questions."""
+        return [self.host, *self.moderators]
+
+    @property
+    def transcript_path(self) -> Path:
+        return self.source.with_name(f"{self.slug}.tweets.json")
+
+    def has_started(self, now: datetime) -> bool:
+        return now >= self.start
+
+    def has_ended(self, now: datetime) -> bool:
+        return now >= self.end
+
+    def position(self, key: str) -> tuple[int, int]:
+        """Line and column (1-based) of a top-level key, for problems found later."""
+        return self.positions.get(key, (1, 1))
+
+
+@dataclass
+class HubConfig:
+    """Hub-wide settings: the chathub plugin's options in ``mkdocs.yml``."""
+
+    root: Path
+    chats_dir: Path
+    timezone: str = "UTC"
+    organization: str = ""
+    site_url: str = ""
+    site_name: str = "Chat hub"
+    hide: list[str] = field(default_factory=list)
+    per_page: int = 20
+    long_hashtag: int = 16
+    lead_keywords: list[str] = field(default_factory=list)
+    fetch_before: int = 15
+    fetch_after: int = 30
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def display_path(self, path: Path) -> str:
+        """A path as shown in messages: relative to the hub root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def absolute_url(self, url: str) -> str:
+        """The public URL of a site-relative URL, or the relative one when no site_url is set."""
+        if not self.site_url:
+            return url
+        return self.site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+@dataclass
+class Hub:
+    """Every chat of a hub, with its config."""
+
+    config: HubConfig
+    chats: list[Chat] = field(default_factory=list)
+
+    @property
+    def published(self) -> list[Chat]:
+        return [c for c in self.chats if c.published]
+
+    def upcoming(self) -> list[Chat]:
+        """Published chats that have not ended, soonest first."""
+        now = self.config.now
+        return sorted((c for c in self.published if not c.has_ended(now)), key=lambda c: c.start_utc)
+
+    def past(self) -> list[Chat]:
+        """Published chats that have ended, newest first."""
+        now = self.config.now
+        return sorted(
+            (c for c in self.published if c.has_ended(now)), key=lambda c: c.start_utc, reverse=True
+        )
+
+    def chat(self, slug: str) -> Chat | None:
+        return next((c for c in self.chats if c.slug == slug), None)

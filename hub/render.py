@@ -1,0 +1,96 @@
+"""The autoescaping Jinja environment that turns views into HTML, and its filters."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def relative_url(target: str, from_url: str) -> str:
+    """The link from the page at ``from_url`` to ``target`` (both site-relative URLs)."""
+    if "://" in target or target.startswith(("#", "mailto:")):
+        return target
+    base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
+    path, _, fragment = target.partition("#")
+    rel = posixpath.relpath(path.rstrip("/") or ".", base or ".")
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown written by the hub's editors (trusted authors, but raw HTML is escaped)."""
+    md = markdown.Markdown(extensions=["extra", "sane_lists"])
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return Markup(md.convert(text))
+
+
+def format_time(moment: datetime, fmt: str = "%A %-d %B %Y, %H:%M %Z") -> str:
+    return moment.strftime(fmt)
+
+
+def iso(moment: datetime) -> str:
+    """An aware ISO 8601 instant, as ``<time datetime>`` wants it."""
+    return moment.isoformat(timespec="seconds")
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def duration_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} hour" + ("s" if hours != 1 else "")] if hours else []) + (
+        [f"{rest} minute" + ("s" if rest != 1 else "")] if rest else []
+    )
+    return " ".join(parts)
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it is http(s), else None: untrusted URLs never become other links."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+class Renderer:
+    """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones."""
+
+    def __init__(self, override_dirs: Sequence[Path] = ()) -> None:
+        self.dirs = [Path(d) for d in override_dirs if d] + [TEMPLATES]
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        env.filters.update(
+            markdown=render_markdown,
+            time=format_time,
+            iso=iso,
+            iso_utc=iso_utc,
+            duration=duration_text,
+            safe_href=safe_href,
+        )
+        return env
+
+    def render(self, template: str, page_url: str = "", **context: Any) -> str:
+        """Render ``template`` for the page at ``page_url``; ``url()`` makes relative links."""
+        return self.env.get_template(template).render(
+            url=lambda target: relative_url(target, page_url), page_url=page_url, **context
+        )
