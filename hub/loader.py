@@ -449,7 +449,7 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
                 values[name] = copy.copy(default)
             continue
         value = parser(nodes[name], ctx)
-        if value is None and not (name == "timezone"):
+        if value is None and name != "timezone":
             failed = True
         values[name] = value
     zone_name = values.get("timezone") or config.timezone

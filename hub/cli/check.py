@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{path}: no such file or folder", file=sys.stderr)
                 return 2
-    hub, problems = load_hub(config, paths)
+    _hub, problems = load_hub(config, paths)
     for problem in sorted(problems.items):
         print(problem, file=sys.stderr)
     checked = len(paths) if paths is not None else len(find_chat_files(config.chats_dir))
