@@ -1,4 +1,4 @@
-"""Static files every hub gets: chathub's stylesheet and script."""
+"""Static files every hub gets: every stylesheet and script in ``hub/assets/``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ from .model import Hub
 from .site import Asset
 
 ASSETS = Path(__file__).parent / "assets"
-CSS = "assets/chathub/chathub.css"
-JS = "assets/chathub/chathub.js"
+PREFIX = "assets/chathub/"
+
+
+def asset_names() -> list[str]:
+    """Site paths of chathub's stylesheets and scripts, in a stable order."""
+    return [PREFIX + p.name for p in sorted(ASSETS.iterdir()) if p.suffix in (".css", ".js")]
 
 
 def files(hub: Hub) -> Iterator[Asset]:
-    yield Asset(CSS, (ASSETS / "chathub.css").read_text(encoding="utf-8"))
-    yield Asset(JS, (ASSETS / "chathub.js").read_text(encoding="utf-8"))
+    for name in asset_names():
+        yield Asset(name, (ASSETS / name.removeprefix(PREFIX)).read_text(encoding="utf-8"))

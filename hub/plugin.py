@@ -63,7 +63,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         dirs = config.theme.dirs
         custom = config.theme.custom_dir
         dirs.insert(1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0, str(THEME_DIR))
-        for item, target in ((assets.CSS, config.extra_css), (assets.JS, config.extra_javascript)):
+        for item in assets.asset_names():
+            target = config.extra_css if item.endswith(".css") else config.extra_javascript
             if item not in [str(x) for x in target]:
                 target.append(item)
         self.renderer = Renderer([Path(custom)] if custom else [])

@@ -79,7 +79,7 @@ def test_bad_input_is_reported_with_its_line(make_hub, run_cli, name):
     text, line, message = BAD_INPUTS[name]
     hub = make_hub()
     path = hub.add_chat(name, text)
-    code, out, err = run_cli("check")
+    code, _out, err = run_cli("check")
     assert code == 1
     assert "Traceback" not in err
     found = _lines(err, name)
@@ -116,7 +116,7 @@ def test_overlapping_chats_on_one_hashtag_are_rejected(make_hub, run_cli):
 def test_long_hashtag_is_a_warning_not_an_error(make_hub, run_cli):
     hub = make_hub()
     hub.add_chat("long", CHAT.replace('"#Tenants"', '"#CommercialRealEstateTenants"'))
-    code, out, err = run_cli("check")
+    code, _out, err = run_cli("check")
     assert code == 0
     assert "warning" in err and "shorter" in err
 
@@ -138,7 +138,7 @@ def test_new_scaffolds_a_chat_that_passes_check(make_hub, run_cli):
     assert code == 0, err
     files = list(hub.chats.glob("*.yml"))
     assert [f.name for f in files] == ["firstchat-2026-09-03.yml"]
-    code, out, err = run_cli("check")
+    code, _out, err = run_cli("check")
     assert code == 0, err
 
 
