@@ -69,11 +69,15 @@ def merge_documents(stored: Document | None, *pages: Document) -> Document:
                                "meta": meta})
 
 
+def _include_order(key: str):  # type: ignore[no-untyped-def]
+    """Numeric ids sort by value (shorter first), others by text."""
+    return lambda item: (len(str(item.get(key, ""))), str(item.get(key, "")))
+
+
 def normalize_document(doc: Document) -> Document:
     """Sort posts oldest first and includes by key, so equal content gives equal bytes."""
     includes = {
-        name: sorted(items, key=lambda i, k=INCLUDE_KEYS.get(name, "id"): (
-            len(str(i.get(k, ""))), str(i.get(k, ""))))
+        name: sorted(items, key=_include_order(INCLUDE_KEYS.get(name, "id")))
         for name, items in sorted((doc.get("includes") or {}).items())
         if items
     }
