@@ -236,6 +236,8 @@ class XClient:
                 self.sleep(wait)
             except tweepy.HTTPException as exc:
                 raise self._fail(f"X answered {_reason(exc)}") from None
+            except requests.RequestException as exc:
+                raise self._fail(f"could not reach X: {exc}") from None
 
     def _reset_wait(self, exc: tweepy.TooManyRequests, attempt: int) -> int:
         reset = exc.reset_time
