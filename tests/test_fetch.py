@@ -183,7 +183,9 @@ def test_missing_token_is_named_and_nothing_is_requested(hub, run_cli, x, monkey
     code, out, err = run_cli("fetch", SLUG)
     assert code == 2
     assert "X_BEARER_TOKEN" in err and "Traceback" not in err
-    assert x.calls == []
+    monkeypatch.setenv("X_BEARER_TOKEN", "  ")
+    assert "X_BEARER_TOKEN" in run_cli("fetch", "--due")[2]
+    assert x.calls == [] and not (hub.chats / f"{SLUG}.tweets.json").exists()
 
 
 def test_refetch_of_a_complete_chat_costs_zero_requests(hub, run_cli, x, sleeps):

@@ -17,7 +17,7 @@ from ..capture import (
     is_complete,
     plan_fetch,
 )
-from ..model import Hub
+from ..model import Chat, Hub
 from ..sources.x import PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
 from ..transcript import Document, TranscriptError, read_transcript
 from .chats import CommandError, fail, load, pick, plural
@@ -47,8 +47,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _plans(hub: Hub, args: argparse.Namespace) -> list[tuple[FetchPlan, Document | None]]:
-    chats = due_chats(hub) if args.due else pick(hub, args.slugs)
+def _plans(hub: Hub, chats: list[Chat],
+           args: argparse.Namespace) -> list[tuple[FetchPlan, Document | None]]:
     plans = []
     for chat in chats:
         try:
@@ -99,17 +99,17 @@ def run(args: argparse.Namespace) -> int:
                     "the least)", 2)
     hub = load()
     try:
-        plans = _plans(hub, args)
+        chats = due_chats(hub) if args.due else pick(hub, args.slugs)
+        token = read_token()
+        plans = _plans(hub, chats, args)
     except CommandError as exc:
         return fail("fetch", str(exc))
+    except XError as exc:
+        return fail("fetch", str(exc), 2)
     if not plans:
         if args.due:
             print("no chat is due: every ended chat has a complete transcript")
         return 0
-    try:
-        token = read_token()
-    except XError as exc:
-        return fail("fetch", str(exc), 2)
     interactive = sys.stderr.isatty()
     client = XClient(token, say=lambda m: tqdm.write(m, file=sys.stderr))
     budget = args.max_posts
