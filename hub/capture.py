@@ -240,13 +240,14 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
         return None if budget is None else budget - (client.reads - reads_before)
 
     for step in plan.passes:
-        if left() is not None and left() <= 0:  # type: ignore[operator]
+        remaining = left()
+        if remaining is not None and remaining <= 0:
             outcome.capped = True
             break
         endpoint = plan.endpoint(step.start)
         endpoint_used = endpoint.method
         result = client.search(endpoint, plan.query, step.start, step.end, until_id=step.until_id,
-                               budget=left(), on_page=on_page)
+                               budget=remaining, on_page=on_page)
         pages.extend(result.pages)
         if step.until_id is None:
             fetched_until = max(fetched_until, step.end)
