@@ -352,6 +352,8 @@ FIELDS: dict[str, tuple[_Parser, Any]] = {
     "hide_questions": (_boolean("hide_questions"), False),
     "image": (lambda n, c: _http_url(n, c, "image"), ""),
     "invite": (_invite, {}),
+    "fetch_before": (_integer("fetch_before", 0, 24 * 60), None),
+    "fetch_after": (_integer("fetch_after", 0, 24 * 60), None),
 }
 
 

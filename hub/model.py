@@ -76,6 +76,8 @@ class Chat:
     hide_questions: bool = False
     image: str = ""
     invite: dict[str, str] = field(default_factory=dict)
+    fetch_before: int | None = None  # minutes; None: the hub's fetch_before
+    fetch_after: int | None = None  # minutes; None: the hub's fetch_after
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
