@@ -108,8 +108,10 @@ def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
         doc = read_transcript(path)
     except json.JSONDecodeError as exc:
         raise _problem(config, path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except (UnicodeDecodeError, AttributeError) as exc:
-        raise _problem(config, path, f"not a transcript: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise _problem(config, path, f"not UTF-8 text: {exc.reason}") from None
+    except AttributeError:  # valid JSON, but not an object
+        doc = None
     _check_shape(doc, config, path)
     try:
         analysis = analyze(chat, read_document(doc or {}, hide), hide)
