@@ -207,8 +207,9 @@ def _question_ancestor(post: Post, known: dict[str, Post], question_ids: dict[st
 
 
 def _has_question(text: str) -> bool:
-    """A real question: a sentence of three words or more that ends with '?'."""
-    text = re.sub(r"https?://\S+", " ", text)
+    """A real question: a sentence of three words or more (mentions, hashtags and links aside)
+    that ends with '?'."""
+    text = re.sub(r"https?://\S+|[@#＠＃]\w+", " ", text)
     return any(len(re.findall(r"\w+", s)) >= 3 for s in re.findall(r"[^.!?\n]*\?", text))
 
 

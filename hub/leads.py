@@ -29,9 +29,10 @@ class Lead:
 
 
 def keyword_pattern(keyword: str) -> re.Pattern[str]:
-    """A keyword matched as whole words, any case, any spacing: "looking for" finds "Looking  for"."""
+    """A keyword matched as whole words, any case, any spacing, singular or plural: "looking for"
+    finds "Looking  for", "quote" finds "quotes" but not "quoted"."""
     words = [re.escape(w) for w in keyword.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?:e?s)?(?!\w)", re.IGNORECASE)
 
 
 def _searchable(post: Post) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -28,8 +29,9 @@ class Doc:
         self.count = 0
 
     def user(self, handle: str, name: str | None = None, **extra: Any) -> str:
+        """Add a user (the same handle gets the same id in every document); returns the id."""
         if handle not in self.users:
-            ident = str(10_000 + len(self.users))
+            ident = str(10_000 + int(hashlib.sha256(handle.lower().encode()).hexdigest()[:10], 16))
             self.users[handle] = {"id": ident, "username": handle, "name": name or handle.title(),
                                   **extra}
         return self.users[handle]["id"]

@@ -218,3 +218,25 @@ def test_the_real_many_urls_capture_renders_its_link(make_hub):
     text = post.select_one(".chathub-post-text").get_text()
     assert text.startswith("P.S. If you're interested") and "🎁 340+ pages" in text
     assert text.endswith("this week only👇\nuiadrian.gumroad.com/l/web-design-g…")
+
+
+def test_each_transcript_is_analysed_once_per_build_and_reused_when_unchanged(make_hub, monkeypatch):
+    import hub.community
+
+    calls = []
+    real = hub.community.analyze
+    monkeypatch.setattr(hub.community, "analyze", lambda *a, **k: calls.append(a[0].slug) or real(*a, **k))
+    tiny = make_hub()
+    for slug, day in (("leases", "2026-05-14"), ("april", "2026-04-09")):
+        tiny.add_chat(slug, MAY.replace("2026-05-14", day))
+        doc = Doc(Doc().start.replace(month=int(day[5:7]), day=int(day[8:])))
+        _chat(doc)
+        doc.write(tiny.chats, slug)
+    tiny.build()
+    assert sorted(calls) == ["april", "leases"]  # archive, recap, people and index share them
+    tiny.build()
+    assert sorted(calls) == ["april", "leases"]  # unchanged: reused
+    (tiny.chats / "april.yml").write_text((tiny.chats / "april.yml").read_text() + 'hide: ["@ben"]\n')
+    tiny.build()
+    assert sorted(calls) == ["april", "april", "leases"]
+    assert "@ben" not in tiny.html("chats/april/archive/").get_text()
