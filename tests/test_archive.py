@@ -126,6 +126,8 @@ def test_hostile_content_is_escaped_and_only_http_links(make_hub):
     doc.find(evil)["entities"]["urls"][0]["display_url"] = "<b>click</b>"
     doc.find(evil)["text"] = doc.find(evil)["text"].replace("https://t.co/bad", "javascript:alert('short')")
     doc.post("fran", "@evil hi", 7, reply_to=evil)
+    ghost = doc.post("ghost", "A post whose author X did not send #Tenants", 8)
+    doc.find(ghost)["author_id"] = "404"
     doc.write(hub.chats, "leases")
     hub.build()
     for url in (ARCHIVE, "chats/leases/recap/", "people/"):
@@ -143,6 +145,9 @@ def test_hostile_content_is_escaped_and_only_http_links(make_hub):
     assert soup.select_one(".chathub-post-avatar img")["src"].startswith("https://pbs.twimg.com/")
     texts = [a.get_text() for a in post.select(".chathub-post-text a")]
     assert texts == ["example.org/ok", "#Tenants"]
+    unknown = soup.find(id=f"t{ghost}")
+    assert unknown.select_one(".chathub-post-author")["href"] == "https://x.com/i/user/404"
+    assert unknown.select_one(".chathub-post-time")["href"] == f"https://x.com/i/web/status/{ghost}"
 
 
 def test_raw_transcripts_are_never_published(make_hub):
