@@ -221,6 +221,7 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     team = {k for k, r in roles.items() if r in ("host", "moderator")}
     questions = {q.number: q for q in chat.questions}
     known = {**document.referenced, **{p.id: p for p in document.posts}}
+
     def reposts_hidden(post: Post) -> bool:
         original = post.retweet_of
         return bool(original) and (original in hide or (original in known and is_hidden(known[original],
