@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 STATUSES = ("scheduled", "draft", "cancelled")
@@ -166,6 +167,7 @@ class Hub:
 
     config: HubConfig
     chats: list[Chat] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # per build
 
     @property
     def published(self) -> list[Chat]:

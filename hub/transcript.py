@@ -25,6 +25,10 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 class TranscriptError(Exception):
     """A transcript file that cannot be read; the message names the file (and line)."""
 
+    def __init__(self, path: Path, reason: str, line: int = 1, col: int = 1) -> None:
+        self.path, self.reason, self.line, self.col = path, reason, line, col
+        super().__init__(f"{path}:{line}:{col}: {reason}")
+
 
 def empty_document() -> Document:
     return {"data": [], "includes": {}, "meta": {}}
@@ -37,21 +41,22 @@ def read_transcript(path: Path) -> Document | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise TranscriptError(f"{path}: cannot read it: {exc}") from None
+        raise TranscriptError(path, f"cannot read it: {exc}") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TranscriptError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        raise TranscriptError(path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     if not isinstance(doc, dict):
-        raise TranscriptError(f"{path}: not a transcript (expected a JSON object with data)")
+        raise TranscriptError(path, "not an X API v2 document (expected a JSON object with data)")
     doc.setdefault("data", [])
     doc.setdefault("includes", {})
     doc.setdefault("meta", {})
     if not isinstance(doc["data"], list) or not isinstance(doc["includes"], dict) or not isinstance(
         doc["meta"], dict
     ):
-        raise TranscriptError(f"{path}: not a transcript (data must be a list, includes and meta "
-                              "objects)")
+        raise TranscriptError(
+            path, "not an X API v2 document (data must be a list, includes and meta objects)"
+        )
     return doc
 
 

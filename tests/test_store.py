@@ -115,7 +115,7 @@ def test_unreadable_transcript_is_reported_with_its_line(tmp_path):
     with pytest.raises(TranscriptError, match=r"chat\.tweets\.json:3:1: not valid JSON"):
         read_transcript(path)
     path.write_text("[]")
-    with pytest.raises(TranscriptError, match="not a transcript"):
+    with pytest.raises(TranscriptError, match="not an X API v2 document"):
         read_transcript(path)
     assert read_transcript(tmp_path / "missing.tweets.json") is None
 
