@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from .model import Chat, Question
@@ -44,6 +44,17 @@ class Entry:
     reply_note: tuple[str, str] | None = None  # ("@handle", href) for "Replying to"
     quoted: Entry | None = None
     parent: Entry | None = field(default=None, repr=False)
+    chat_day: date | None = field(default=None, repr=False)  # the chat's date, in its zone
+
+    @property
+    def stamp(self) -> str:
+        """The local date and time to the second, with the zone: the time's tooltip."""
+        return self.local.strftime("%A %-d %B %Y, %H:%M:%S %Z")
+
+    @property
+    def clock(self) -> str:
+        """The local time as shown: ``13:06``, with the date when not on the chat's day."""
+        return self.local.strftime("%H:%M" if self.local.date() == self.chat_day else "%-d %b, %H:%M")
 
 
 @dataclass
@@ -206,11 +217,19 @@ def _question_ancestor(post: Post, known: dict[str, Post], question_ids: dict[st
     return None
 
 
+_NOT_WORDS = re.compile(r"https?://\S+|[@#＠＃]\w+")
+_SENTENCES = re.compile(r"([.!?\n])")
+_WORD = re.compile(r"\w+")
+
+
 def _has_question(text: str) -> bool:
     """A real question: a sentence of three words or more (mentions, hashtags and links aside)
-    that ends with '?'."""
-    text = re.sub(r"https?://\S+|[@#＠＃]\w+", " ", text)
-    return any(len(re.findall(r"\w+", s)) >= 3 for s in re.findall(r"[^.!?\n]*\?", text))
+    that ends with '?'. Linear in the text: it is split at sentence ends once."""
+    if "?" not in text:
+        return False
+    parts = _SENTENCES.split(_NOT_WORDS.sub(" ", text))  # sentence, end, sentence, end, …
+    return any(parts[i + 1] == "?" and len(_WORD.findall(parts[i])) >= 3
+               for i in range(0, len(parts) - 1, 2))
 
 
 def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = frozenset()) -> Analysis:
@@ -252,7 +271,8 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     by_time = sorted((p.created_at, n) for n, p in chosen.items())
 
     def make_entry(post: Post) -> Entry:
-        return Entry(post, post.created_at.astimezone(zone), roles.get(post.author.handle.lower(), ""))
+        return Entry(post, post.created_at.astimezone(zone), roles.get(post.author.handle.lower(), ""),
+                     chat_day=chat.start.date())
 
     entries = {p.id: make_entry(p) for p in posts}
     numbers = sorted(set(questions) | set(chosen))
@@ -337,7 +357,7 @@ def _nest(posts: list[Post], entries: dict[str, Entry], place: dict[str, str],
         if post.quote_of and post.quote_of in known and not is_hidden(known[post.quote_of], hide):
             quoted = known[post.quote_of]
             entry.quoted = entries.get(quoted.id) or Entry(
-                quoted, quoted.created_at.astimezone(entry.local.tzinfo))
+                quoted, quoted.created_at.astimezone(entry.local.tzinfo), chat_day=entry.chat_day)
         if post.id in question_ids:
             continue
         section = sections[place[post.id]]

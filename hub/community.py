@@ -36,6 +36,7 @@ class PersonRecord:
     chats: list[Attendance] = field(default_factory=list)  # oldest first
     first_seen: datetime | None = None  # their first post in the hub (UTC)
     posts: int = 0
+    earlier: dict[str, int] = field(default_factory=dict, repr=False)  # slug -> earlier chats
 
     @property
     def first_chat(self) -> Chat:
@@ -62,8 +63,7 @@ class HubAnalysis:
         for person in analysis.contributors:
             if person.role in ("host", "moderator"):
                 continue
-            record = self.people[person.user.key]
-            earlier = sum(1 for a in record.chats if a.chat.start_utc < chat.start_utc)
+            earlier = self.people[person.user.key].earlier.get(chat.slug, 0)
             if earlier:
                 returning.append((person, earlier))
             else:
@@ -128,11 +128,16 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
         if loaded is not None:
             chats[chat.slug], keys[chat.slug] = loaded
     people: dict[str, PersonRecord] = {}
-    for analysis in chats.values():
+    for analysis in chats.values():  # oldest first
+        chat = analysis.chat
         for person in analysis.contributors:
             record = people.setdefault(person.user.key, PersonRecord(person.user))
             record.user = person.user  # the latest chat's name and avatar
-            record.chats.append(Attendance(analysis.chat, person.posts))
+            last = record.chats[-1].chat if record.chats else None
+            # Chats that started before this one (a chat at the same time is not earlier).
+            record.earlier[chat.slug] = (0 if last is None else len(record.chats)
+                                         if last.start_utc < chat.start_utc else record.earlier[last.slug])
+            record.chats.append(Attendance(chat, person.posts))
             record.posts += person.posts
             if person.first and (record.first_seen is None or person.first < record.first_seen):
                 record.first_seen = person.first

@@ -42,9 +42,8 @@ def pages(hub: Hub) -> Iterator[Page]:
             },
             in_nav=number == 1,
             description=f"Upcoming and past {hub.config.site_name} chats.",
-            key=fingerprint(
-                "index", number, [(k, c.slug, c.title, c.start, c.status, c.hashtag,
-                                   c.transcript_path.exists()) for k, c in chunk], count,
+            key=fingerprint(  # every field of the chats listed (a card shows many of them)
+                "index", number, [(k, c, c.transcript_path.exists()) for k, c in chunk], count,
                 [(c.slug, analyses[c.slug].figures) for _, c in chunk if c.slug in analyses],
             ),
         )

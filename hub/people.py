@@ -30,6 +30,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             context={"people": chunk, "number": number, "count": count, "total": len(everyone),
                      "people_url": people_url, "offset": (number - 1) * PER_PAGE},
             in_nav=number == 1,
+            searchable=False,  # thousands of rows in a ten-year hub; each page has its own filter
             description=f"Everyone who took part in {hub.config.site_name} chats.",
             key=fingerprint("people", number, count, len(everyone), [
                 (p.user, [(a.chat.slug, a.chat.title, a.chat.start, a.posts) for a in p.chats],

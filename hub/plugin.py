@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from .loader import load_hub, zone_problem
 from .model import Hub
 from .problems import HubError
 from .render import Renderer
-from .site import Page, Site, plan_site, render_head, render_page
+from .site import Page, Site, fingerprint, plan_site, render_head, render_page
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -54,17 +55,29 @@ class ChatHubConfig(base.Config):
 
 
 class ChatHubPlugin(BasePlugin[ChatHubConfig]):
-    """Adds announcement pages, the hub index and the hub's files to a MkDocs build."""
+    """Adds announcement pages, the hub index and the hub's files to a MkDocs build.
+
+    Under ``mkdocs serve`` the plugin instance lives across rebuilds (because it has
+    ``on_startup``), and so do its renderer and the HTML of every page it rendered, keyed by
+    the page's inputs (``Page.key``) and by what every page depends on (the hub's settings and
+    the templates): a rebuild renders again only the pages whose inputs changed.
+    """
 
     def __init__(self) -> None:
         self.hub: Hub | None = None
         self.site = Site()
         self.pages: dict[str, Page] = {}
         self.renderer = Renderer()
-        self.cache: dict[tuple[str, str], str] = {}
+        self.serving = False
+        self.shared_key = ""  # fingerprint of the hub's settings and templates, for this build
+        self.cache: dict[tuple[str, str, str], str] = {}  # (src_uri, key, shared key) -> HTML
+        self.kept: dict[tuple[str, str, str], str] = {}  # the previous build's cache
+        self.rendered: set[str] = set()  # pages rendered (not reused) in the current build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Exists so MkDocs keeps this plugin (and its render cache) across serve rebuilds."""
+        """Exists so MkDocs keeps this plugin (its renderer and page cache) across serve
+        rebuilds; pages are kept only when serving."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         problem = zone_problem(self.config.timezone)
@@ -77,7 +90,9 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             target = config.extra_css if item.endswith(".css") else config.extra_javascript
             if item not in [str(x) for x in target]:
                 target.append(item)
-        self.renderer = Renderer([Path(custom)] if custom else [])
+        renderer = Renderer([Path(custom)] if custom else [])
+        if renderer.dirs != self.renderer.dirs:  # else keep it, with its compiled templates
+            self.renderer = renderer
         return config
 
     def _hub_config(self, config: MkDocsConfig):  # type: ignore[no-untyped-def]
@@ -103,6 +118,10 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         for file in [f for f in files if _private(f, hub.config.chats_dir)]:
             files.remove(file)  # chat files and raw transcripts are never published
         self.pages = {}
+        self.rendered = set()
+        self.kept, self.cache = self.cache, {}
+        self.shared_key = fingerprint(self.renderer.templates_key(), [
+            (f.name, getattr(hub.config, f.name)) for f in fields(hub.config) if f.name != "now"])
         for page in self.site.pages:
             front = yaml.safe_dump(
                 {"title": str(escape(page.title)), "search": {"exclude": not page.searchable}},
@@ -131,10 +150,16 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
                 )
                 html = html.replace(UPCOMING_MARKER, upcoming)
             return html
-        cache_key = (spec.src_uri, spec.key)
-        if not spec.key or cache_key not in self.cache:
-            self.cache[cache_key] = render_page(self.renderer, spec, self.hub)
-        return self.cache[cache_key]
+        if not (self.serving and spec.key):
+            self.rendered.add(spec.src_uri)
+            return render_page(self.renderer, spec, self.hub)
+        cache_key = (spec.src_uri, spec.key, self.shared_key)
+        html = self.kept.get(cache_key)
+        if html is None:
+            html = render_page(self.renderer, spec, self.hub)
+            self.rendered.add(spec.src_uri)
+        self.cache[cache_key] = html
+        return html
 
     def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:

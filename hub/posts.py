@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -30,33 +31,39 @@ class User:
     url: str = ""
     followers: int | None = None
 
-    @property
+    # Display values are worked out once per user (a user has many posts); cached_property
+    # stores them in the instance's __dict__, which a frozen dataclass allows.
+    @cached_property
     def at(self) -> str:
         return f"@{self.handle}" if self.handle else "an unknown account"
 
-    @property
+    @cached_property
     def display_name(self) -> str:
         return self.name or self.at
 
-    @property
+    @cached_property
     def profile_url(self) -> str:
         if self.handle:
             return f"https://x.com/{self.handle}"
         return f"https://x.com/i/user/{self.id}"
 
-    @property
+    @cached_property
+    def picture(self) -> str:
+        """The avatar's URL when it is http(s), else empty (initials are shown instead)."""
+        return self.avatar.strip() if _is_http(self.avatar) else ""
+
+    @cached_property
     def key(self) -> str:
         """Identity across chats: X's user id, which survives a change of handle."""
         return self.id or f"@{self.handle.lower()}"
 
-    @property
+    @cached_property
     def initials(self) -> str:
         words = re.findall(r"\w+", self.name or self.handle) or ["?"]
         return "".join(w[0] for w in words[:2]).upper()
 
 
-@dataclass(frozen=True)
-class Metrics:
+class Metrics(NamedTuple):
     retweets: int = 0
     replies: int = 0
     likes: int = 0
@@ -69,9 +76,15 @@ class Metrics:
         """What ranks the most engaging answers: likes, reposts, replies and quotes."""
         return self.likes + self.retweets + self.replies + self.quotes
 
+    @property
+    def shown(self) -> tuple[tuple[str, str], ...]:
+        """The counts a post shows, as (label, text): replies, reposts and likes, when not zero."""
+        counts = ((self.replies, "Replies", "reply", "replies"),
+                  (self.retweets, "Reposts", "repost", "reposts"), (self.likes, "Likes", "like", "likes"))
+        return tuple((label, f"{n} {one if n == 1 else many}") for n, label, one, many in counts if n)
 
-@dataclass(frozen=True)
-class Segment:
+
+class Segment(NamedTuple):
     """A run of a post's text: plain ``text``, or a ``link``, ``mention``, ``hashtag`` or
     ``cashtag`` with the URL it points to (None when it must stay plain text)."""
 
@@ -81,8 +94,7 @@ class Segment:
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     url: str  # the t.co URL in the text
     expanded_url: str
     display_url: str
@@ -93,8 +105,7 @@ class Link:
         return next((u for u in (self.url, self.expanded_url) if _is_http(u)), "")
 
 
-@dataclass(frozen=True)
-class Media:
+class Media(NamedTuple):
     key: str
     type: str = "photo"
     alt_text: str = ""
@@ -135,6 +146,11 @@ class Post:
     def anchor(self) -> str:
         return f"t{self.id}"
 
+    @property
+    def instant(self) -> str:
+        """``created_at`` as ISO 8601 in UTC, for ``<time datetime>``."""
+        return self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 @dataclass
 class Document:
@@ -150,7 +166,10 @@ def _is_http(url: str | None) -> bool:
 
 
 def unescape_text(text: str) -> str:
-    """Undo X's escaping of ``&``, ``<`` and ``>`` (and nothing else), in one pass."""
+    """Undo X's escaping of ``&``, ``<`` and ``>`` (and nothing else), in one pass; the same
+    string object when there is nothing to undo."""
+    if "&" not in text:
+        return text
     return _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], text)
 
 
@@ -182,10 +201,17 @@ def parse_time(value: Any) -> datetime:
 
 
 def _int(value: Any) -> int:
+    if type(value) is int:
+        return value
     try:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+def _str(value: Any) -> str:
+    """``value`` as text; empty for None and other false values."""
+    return value if type(value) is str else str(value or "")
 
 
 def parse_user(data: Mapping[str, Any]) -> User:
@@ -209,11 +235,12 @@ def parse_user(data: Mapping[str, Any]) -> User:
 
 def _metrics(data: Mapping[str, Any]) -> Metrics:
     m = data.get("public_metrics") or {}
+    get = m.get
     return Metrics(
-        retweets=_int(m.get("retweet_count")),
-        replies=_int(m.get("reply_count")),
-        likes=_int(m.get("like_count")),
-        quotes=_int(m.get("quote_count")),
+        retweets=_int(get("retweet_count")),
+        replies=_int(get("reply_count")),
+        likes=_int(get("like_count")),
+        quotes=_int(get("quote_count")),
         impressions=_int(m["impression_count"]) if "impression_count" in m else None,
         bookmarks=_int(m["bookmark_count"]) if "bookmark_count" in m else None,
     )
@@ -226,7 +253,20 @@ def _matches(piece: str, sigils: str, name: str) -> bool:
     return len(piece) == len(name) + 1 and piece[0] in sigils and piece[1:].lower() == name.lower()
 
 
-def _locate(plain: str, raw: str, mapping: list[int], start: int, end: int, sigils: str,
+class _Offsets:
+    """Maps offsets in X's escaped text to the unescaped one, worked out only when needed."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._mapping: list[int] | None = None
+
+    def __getitem__(self, index: int) -> int:
+        if self._mapping is None:
+            self._mapping = _escaped_index_map(self.raw)
+        return self._mapping[index]
+
+
+def _locate(plain: str, raw: str, mapping: _Offsets, start: int, end: int, sigils: str,
             name: str) -> tuple[int, int] | None:
     """Where an entity really is in the unescaped text.
 
@@ -235,7 +275,7 @@ def _locate(plain: str, raw: str, mapping: list[int], start: int, end: int, sigi
     """
     if 0 <= start < end <= len(plain) and _matches(plain[start:end], sigils, name):
         return start, end
-    if 0 <= start < end <= len(raw) and _matches(raw[start:end], sigils, name):
+    if raw is not plain and 0 <= start < end <= len(raw) and _matches(raw[start:end], sigils, name):
         return mapping[start], mapping[end]
     width = len(name) + (1 if sigils else 0)
     best: tuple[int, int] | None = None
@@ -248,23 +288,31 @@ def _locate(plain: str, raw: str, mapping: list[int], start: int, end: int, sigi
     return best
 
 
+@cache
+def _tag_href(search: str, tag: str) -> str:
+    """The X search a hashtag or cashtag links to (a chat repeats its hashtag in every post)."""
+    return f"https://x.com/search?q={search}{quote(tag, safe='')}&src=hashtag_click"
+
+
 def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
                   hidden: frozenset[str]) -> list[tuple[int, int, Segment]]:
-    entities = data.get("entities") or {}
-    mapping = _escaped_index_map(raw)
+    entities = data.get("entities")
+    if not entities:
+        return []
+    mapping = _Offsets(raw)
     found: list[tuple[int, int, Segment]] = []
-    for item in entities.get("urls") or []:
-        url = str(item.get("url") or "")
+    for item in entities.get("urls") or ():
+        url = _str(item.get("url"))
         if not url:
             continue
-        link = Link(url, str(item.get("expanded_url") or ""), str(item.get("display_url") or ""))
+        link = Link(url, _str(item.get("expanded_url")), _str(item.get("display_url")))
         span = _locate(plain, raw, mapping, _int(item.get("start")), _int(item.get("end")), "", url)
         if span:
             shown = link.display_url or link.expanded_url or url
             found.append((*span, Segment("link", shown, link.target or None,
                                          link.expanded_url if _is_http(link.expanded_url) else "")))
-    for item in entities.get("mentions") or []:
-        handle = str(item.get("username") or "")
+    for item in entities.get("mentions") or ():
+        handle = _str(item.get("username"))
         if not HANDLE_RE.match(handle):
             continue
         span = _locate(plain, raw, mapping, _int(item.get("start")), _int(item.get("end")), "@＠",
@@ -272,23 +320,26 @@ def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
         if span:
             href = None if handle.lower() in hidden else f"https://x.com/{handle}"
             found.append((*span, Segment("mention", plain[span[0]:span[1]], href)))
-    for kind, key, sigils, search in (("hashtag", "hashtags", "#＃", "%23"),
-                                      ("cashtag", "cashtags", "$", "%24")):
-        for item in entities.get(key) or []:
-            tag = str(item.get("tag") or "")
+    for kind, key, sigils, search in _TAGS:
+        for item in entities.get(key) or ():
+            tag = _str(item.get("tag"))
             if not tag:
                 continue
             span = _locate(plain, raw, mapping, _int(item.get("start")), _int(item.get("end")),
                            sigils, tag)
             if span:
-                href = f"https://x.com/search?q={search}{quote(tag, safe='')}&src=hashtag_click"
-                found.append((*span, Segment(kind, plain[span[0]:span[1]], href)))
+                found.append((*span, Segment(kind, plain[span[0]:span[1]], _tag_href(search, tag))))
+    if len(found) < 2:
+        return found
     found.sort(key=lambda s: (s[0], -s[1]))
     kept: list[tuple[int, int, Segment]] = []
     for span in found:
         if not kept or span[0] >= kept[-1][1]:
             kept.append(span)
     return kept
+
+
+_TAGS = (("hashtag", "hashtags", "#＃", "%23"), ("cashtag", "cashtags", "$", "%24"))
 
 
 def split_text(data: Mapping[str, Any], raw: str, hidden: frozenset[str] = frozenset()
@@ -311,32 +362,34 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
                media: Mapping[str, Media] | None = None,
                hidden: frozenset[str] = frozenset()) -> Post:
     """One post of an API document; ``hidden`` handles are not linked when mentioned."""
-    note = data.get("note_tweet") or {}
-    source = note if note.get("text") else data
-    text, segments = split_text(source, str(source.get("text") or ""), hidden)
-    refs = {str(r.get("type")): str(r.get("id")) for r in data.get("referenced_tweets") or []
+    get = data.get
+    note = get("note_tweet")
+    source = note if note and note.get("text") else data
+    text, segments = split_text(source, _str(source.get("text")), hidden)
+    refs = {_str(r.get("type")): _str(r.get("id")) for r in get("referenced_tweets") or ()
             if r.get("id")}
-    author_id = str(data.get("author_id") or "")
+    author_id = _str(get("author_id"))
     entities = source.get("entities") or {}
-    keys = (data.get("attachments") or {}).get("media_keys") or []
+    keys = (get("attachments") or {}).get("media_keys") or ()
+    reply_user = get("in_reply_to_user_id")
     return Post(
-        id=str(data.get("id") or ""),
+        id=_str(get("id")),
         author=users.get(author_id) or User(id=author_id),
-        created_at=parse_time(data.get("created_at")),
+        created_at=parse_time(get("created_at")),
         text=text,
         segments=segments,
         reply_to=refs.get("replied_to"),
-        reply_to_user=str(data["in_reply_to_user_id"]) if data.get("in_reply_to_user_id") else None,
+        reply_to_user=str(reply_user) if reply_user else None,
         quote_of=refs.get("quoted"),
         retweet_of=refs.get("retweeted"),
-        conversation_id=str(data.get("conversation_id") or ""),
+        conversation_id=_str(get("conversation_id")),
         metrics=_metrics(data),
-        links=tuple(Link(str(u.get("url") or ""), str(u.get("expanded_url") or ""),
-                         str(u.get("display_url") or "")) for u in entities.get("urls") or []),
-        mentions=tuple(str(m.get("username") or "") for m in entities.get("mentions") or []),
-        hashtags=tuple(str(h.get("tag") or "") for h in entities.get("hashtags") or []),
+        links=tuple(Link(_str(u.get("url")), _str(u.get("expanded_url")), _str(u.get("display_url")))
+                    for u in entities.get("urls") or ()),
+        mentions=tuple(_str(m.get("username")) for m in entities.get("mentions") or ()),
+        hashtags=tuple(_str(h.get("tag")) for h in entities.get("hashtags") or ()),
         media=tuple(media[k] for k in keys if media and k in media),
-        edited=len(data.get("edit_history_tweet_ids") or []) > 1,
+        edited=len(get("edit_history_tweet_ids") or ()) > 1,
     )
 
 

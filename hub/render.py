@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -74,6 +75,7 @@ class Renderer:
     def env(self) -> jinja2.Environment:
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
+            auto_reload=True,  # a kept renderer (mkdocs serve) picks up edited templates
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -88,6 +90,17 @@ class Renderer:
             safe_href=safe_href,
         )
         return env
+
+    def templates_key(self) -> str:
+        """A fingerprint of every file in the template folders (path, size, modification time):
+        it changes when a template, or an override of one, is edited, added or removed."""
+        digest = hashlib.sha256()
+        for folder in self.dirs:
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        return digest.hexdigest()[:20]
 
     def render(self, template: str, page_url: str = "", **context: Any) -> str:
         """Render ``template`` for the page at ``page_url``; ``url()`` makes relative links."""
