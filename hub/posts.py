@@ -77,11 +77,16 @@ class Metrics(NamedTuple):
         return self.likes + self.retweets + self.replies + self.quotes
 
     @property
-    def shown(self) -> tuple[tuple[str, str], ...]:
-        """The counts a post shows, as (label, text): replies, reposts and likes, when not zero."""
-        counts = ((self.replies, "Replies", "reply", "replies"),
-                  (self.retweets, "Reposts", "repost", "reposts"), (self.likes, "Likes", "like", "likes"))
-        return tuple((label, f"{n} {one if n == 1 else many}") for n, label, one, many in counts if n)
+    def summary(self) -> str:
+        """The counts a post shows, when not zero: ``3 replies · 2 reposts · 11 likes``."""
+        parts = []
+        if self.replies:
+            parts.append(f"{self.replies} repl{'y' if self.replies == 1 else 'ies'}")
+        if self.retweets:
+            parts.append(f"{self.retweets} repost{'' if self.retweets == 1 else 's'}")
+        if self.likes:
+            parts.append(f"{self.likes} like{'' if self.likes == 1 else 's'}")
+        return " · ".join(parts)
 
 
 class Segment(NamedTuple):
@@ -149,7 +154,7 @@ class Post:
     @property
     def instant(self) -> str:
         """``created_at`` as ISO 8601 in UTC, for ``<time datetime>``."""
-        return self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.created_at.astimezone(UTC).isoformat()[:19] + "Z"  # isoformat is the fastest
 
 
 @dataclass
@@ -176,18 +181,17 @@ def unescape_text(text: str) -> str:
 def _escaped_index_map(raw: str) -> list[int]:
     """For each index of ``raw`` (escaped), the index in the unescaped text."""
     mapping: list[int] = []
-    plain = 0
-    i = 0
-    while i < len(raw):
-        match = _ESCAPED.match(raw, i)
-        if match:
-            mapping.extend([plain] * (match.end() - i))
-            i = match.end()
-        else:
-            mapping.append(plain)
-            i += 1
+    plain = last = 0
+    for match in _ESCAPED.finditer(raw):
+        run = match.start() - last  # plain characters before the escape
+        mapping.extend(range(plain, plain + run))
+        plain += run
+        mapping.extend([plain] * (match.end() - match.start()))
         plain += 1
-    mapping.append(plain)
+        last = match.end()
+    run = len(raw) - last
+    mapping.extend(range(plain, plain + run))
+    mapping.append(plain + run)
     return mapping
 
 
@@ -346,9 +350,12 @@ def split_text(data: Mapping[str, Any], raw: str, hidden: frozenset[str] = froze
                ) -> tuple[str, tuple[Segment, ...]]:
     """The unescaped text of a post and its segments (entities become links)."""
     plain = unescape_text(raw)
+    spans = _entity_spans(data, raw, plain, hidden)
+    if not spans:
+        return plain, (Segment("text", plain),) if plain else ()
     segments: list[Segment] = []
     position = 0
-    for start, end, segment in _entity_spans(data, raw, plain, hidden):
+    for start, end, segment in spans:
         if start > position:
             segments.append(Segment("text", plain[position:start]))
         segments.append(segment)
@@ -367,10 +374,11 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
     source = note if note and note.get("text") else data
     text, segments = split_text(source, _str(source.get("text")), hidden)
     refs = {_str(r.get("type")): _str(r.get("id")) for r in get("referenced_tweets") or ()
-            if r.get("id")}
+            if r.get("id")} if "referenced_tweets" in data else {}
     author_id = _str(get("author_id"))
     entities = source.get("entities") or {}
-    keys = (get("attachments") or {}).get("media_keys") or ()
+    urls, mentions, tags = entities.get("urls"), entities.get("mentions"), entities.get("hashtags")
+    keys = (get("attachments") or {}).get("media_keys")
     reply_user = get("in_reply_to_user_id")
     return Post(
         id=_str(get("id")),
@@ -385,10 +393,10 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
         conversation_id=_str(get("conversation_id")),
         metrics=_metrics(data),
         links=tuple(Link(_str(u.get("url")), _str(u.get("expanded_url")), _str(u.get("display_url")))
-                    for u in entities.get("urls") or ()),
-        mentions=tuple(_str(m.get("username")) for m in entities.get("mentions") or ()),
-        hashtags=tuple(_str(h.get("tag")) for h in entities.get("hashtags") or ()),
-        media=tuple(media[k] for k in keys if media and k in media),
+                    for u in urls) if urls else (),
+        mentions=tuple(_str(m.get("username")) for m in mentions) if mentions else (),
+        hashtags=tuple(_str(h.get("tag")) for h in tags) if tags else (),
+        media=tuple(media[k] for k in keys if media and k in media) if keys else (),
         edited=len(get("edit_history_tweet_ids") or ()) > 1,
     )
 
