@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cached_property
@@ -12,7 +13,8 @@ from typing import Any
 
 import jinja2
 import markdown
-from markupsafe import Markup
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -65,6 +67,37 @@ def safe_href(url: str | None) -> str | None:
     return None
 
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def escape_output(value: Any, _search: Any = _SPECIAL.search) -> Any:
+    """What ``{{ value }}`` outputs: ``markupsafe.escape(value)``, but text with nothing to
+    escape is output as it is (the same characters, without building a ``Markup`` object)."""
+    if type(value) is str and _search(value) is None:
+        return value
+    return escape(value)
+
+
+class _OutputCompiler(CodeGenerator):
+    """Compiles ``{{ value }}`` to ``environment.escape_output(value)`` instead of
+    ``escape(value)``: the same autoescaping, about three times faster. An archive outputs some
+    twenty values per post, so this is a good part of its rendering time. (``code_generator_class``
+    is Jinja's hook for changing the code templates compile to; anything else is left to Jinja.)"""
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escape_output(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _OutputCompiler
+    escape_output = staticmethod(escape_output)
+
+
 class Renderer:
     """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones."""
 
@@ -73,7 +106,7 @@ class Renderer:
 
     @cached_property
     def env(self) -> jinja2.Environment:
-        env = jinja2.Environment(
+        env = _Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
             auto_reload=True,  # a kept renderer (mkdocs serve) picks up edited templates
             autoescape=True,
