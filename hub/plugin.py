@@ -10,7 +10,6 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -95,6 +94,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.site = Site()
         self.pages: dict[str, Page] = {}
         self.renderer = Renderer()
+        self.templates = ""  # fingerprint of the renderer's template files
         self.serving = False
         self.shared_key = ""  # fingerprint of the hub's settings and templates, for this build
         self.cache: dict[tuple[str, str, str], str] = {}  # (src_uri, key, shared key) -> HTML
@@ -118,8 +118,11 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             if item not in [str(x) for x in target]:
                 target.append(item)
         renderer = Renderer([Path(custom)] if custom else [])
-        if renderer.dirs != self.renderer.dirs:  # else keep it, with its compiled templates
-            self.renderer = renderer
+        templates = renderer.templates_key()
+        # Keep the renderer, with its compiled templates, while no template file changed. (Jinja
+        # reloads an edited template, but not one that a new override now hides.)
+        if renderer.dirs != self.renderer.dirs or templates != self.templates:
+            self.renderer, self.templates = renderer, templates
         return config
 
     def _hub_config(self, config: MkDocsConfig):  # type: ignore[no-untyped-def]
@@ -151,16 +154,12 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.pages = {}
         self.rendered = set()
         self.kept, self.cache = self.cache, {}
-        self.shared_key = fingerprint(self.renderer.templates_key(), [
+        self.shared_key = fingerprint(self.templates, [
             (f.name, getattr(hub.config, f.name)) for f in fields(hub.config) if f.name != "now"])
         for page in self.site.pages:
-            front = yaml.safe_dump(
-                {"title": str(escape(page.title)), "search": {"exclude": not page.searchable}},
-                allow_unicode=True,
-            )
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=f"---\n{front}---\n",
-                                        inclusion=inclusion))
+            # No front matter to write and parse again: on_page_markdown sets the page's meta.
+            files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
             self.pages[page.src_uri] = page
         for asset in self.site.assets:
             files.append(File.generated(config, asset.path, content=asset.content))
@@ -174,7 +173,11 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
                          files: Files) -> str:
-        return "" if page.file.src_uri in self.pages else markdown
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta.update(title=str(escape(spec.title)), search={"exclude": not spec.searchable})
+        return ""
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig,
                         files: Files) -> str:
