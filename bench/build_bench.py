@@ -107,9 +107,17 @@ def best_build(root: Path, repeat: int) -> dict[str, float]:
 
 
 def measure_serve(root: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", SERVE, str(root)], env=ENV, cwd=root,
-                         check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """The serve-like session in a fresh process; its results and its peak memory."""
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen([sys.executable, "-c", SERVE, str(root)], env=ENV, cwd=root,
+                                stdout=out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"serve session on {root} failed")
+        out.seek(0)
+        result = json.loads(out.read().strip().splitlines()[-1])
+    result["peak_mb"] = usage.ru_maxrss / 1024
+    return result
 
 
 def describe_machine() -> str:
@@ -190,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({cpu_ratio:.1f}x in CPU time)", flush=True)
         serve = measure_serve(hub_root)
         cold = serve["cold"]
-        print(f"serve session (plugin kept across rebuilds: {serve['same_plugin']}): first build "
-              f"{cold['seconds']:.2f} s ({cold['rendered']} of {cold['pages']} chathub pages rendered)")
+        print(f"serve session (plugin kept across rebuilds: {serve['same_plugin']}; peak memory "
+              f"{serve['peak_mb']:.0f} MB): first build {cold['seconds']:.2f} s ({cold['rendered']} of "
+              f"{cold['pages']} chathub pages rendered)")
         for what, label in (("chat", "one chat file"), ("transcript", "one transcript")):
             r = serve[what]
             print(f"  rebuild after editing {label}: {r['seconds']:.2f} s "

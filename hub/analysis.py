@@ -31,7 +31,7 @@ _SELF_URL = re.compile(r"^https?://(www\.|mobile\.)?(x|twitter)\.com/|^https?://
                        re.I)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """A post as the archive shows it, with the replies nested under it."""
 

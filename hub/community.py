@@ -127,6 +127,9 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
         loaded = load_analysis(chat, hub.config)
         if loaded is not None:
             chats[chat.slug], keys[chat.slug] = loaded
+    current = {chat.transcript_path for chat in hub.published}
+    for path in [p for p in _KEEP if p.parent == hub.config.chats_dir and p not in current]:
+        del _KEEP[path]  # a chat deleted or made a draft while serving: its analysis goes
     people: dict[str, PersonRecord] = {}
     for analysis in chats.values():  # oldest first
         chat = analysis.chat

@@ -116,7 +116,7 @@ class Media(NamedTuple):
     alt_text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)  # a hub holds every post of every chat: slots halve their memory
 class Post:
     """One post of a transcript, with its text already unescaped and split into segments."""
 
