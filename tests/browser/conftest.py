@@ -218,12 +218,37 @@ def chromium() -> Iterator[Browser]:
         playwright.stop()
 
 
-def is_allowed(url: str) -> bool:
-    """Requests a page may make: to the site itself, to inline data, and for post avatars."""
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.hostname == LOCAL_HOST or parts.hostname in AVATAR_HOSTS
+@dataclass
+class SiteRoutes:
+    """Where a page's requests go. The site answers both at its local address and at its public
+    ``site_url`` (absolute links to itself work as in production); post avatars get a pixel;
+    every other host is blocked and counted as third-party. No test ever reaches the network."""
+
+    local: str  # e.g. http://127.0.0.1:8123/tenants-hub/
+    public: str  # site_url, e.g. https://example.org/tenants-hub/ ("" when unset)
+
+    def is_allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return (parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
+                or parts.hostname in AVATAR_HOSTS or self._public_path(url) is not None)
+
+    def _public_path(self, url: str) -> str | None:
+        if self.public and url.startswith(self.public):
+            return url[len(self.public):]
+        return None
+
+    def handle(self, route: Route) -> None:
+        url = route.request.url
+        host = urlsplit(url).hostname
+        public_path = self._public_path(url)
+        if host == LOCAL_HOST:
+            route.continue_()
+        elif public_path is not None:
+            route.fulfill(response=route.fetch(url=self.local + public_path))
+        elif host in AVATAR_HOSTS:
+            route.fulfill(status=200, content_type="image/png", body=PIXEL)
+        else:
+            route.abort("blockedbyclient")
 
 
 @dataclass
@@ -233,6 +258,7 @@ class Visit:
     page: Page
     context: BrowserContext
     url: str
+    routes: SiteRoutes
     response: Response | None = None
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)  # "message @ source URL"
@@ -240,37 +266,28 @@ class Visit:
 
     @property
     def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests if not is_allowed(u)]
-
-
-def _route(route: Route) -> None:
-    """Keep the test off the network: the site passes, avatars get a pixel, the rest is blocked."""
-    host = urlsplit(route.request.url).hostname
-    if host == LOCAL_HOST:
-        route.continue_()
-    elif host in AVATAR_HOSTS:
-        route.fulfill(status=200, content_type="image/png", body=PIXEL)
-    else:
-        route.abort("blockedbyclient")
+        return [u for u in self.requests if not self.routes.is_allowed(u)]
 
 
 @pytest.fixture
-def visit(chromium: Browser, site_url: str) -> Iterator[Callable[..., Visit]]:
+def visit(chromium: Browser, site_url: str, example_hub: Hub) -> Iterator[Callable[..., Visit]]:
     """Open a site URL in a new context: ``visit("chats/x/", timezone_id=..., viewport=...)``.
 
     ``wait_until`` is passed to ``page.goto`` ("load" by default; "networkidle" waits for late
     requests too). Other keywords go to ``browser.new_context``; the locale defaults to en-US.
     """
     contexts: list[BrowserContext] = []
+    public = example_hub.config.site_url
+    routes = SiteRoutes(site_url, public.rstrip("/") + "/" if public else "")
 
     def open_page(url: str = "", *, wait_until: str = "load", **options: Any) -> Visit:
         options.setdefault("locale", "en-US")
         context = chromium.new_context(**options)
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
-        context.route("**/*", _route)
+        context.route("**/*", routes.handle)
         page = context.new_page()
-        seen = Visit(page, context, urljoin(site_url, url))
+        seen = Visit(page, context, urljoin(site_url, url), routes)
         context.on("request", lambda request: seen.requests.append(request.url))
         context.on("response", lambda response: response.status >= 400
                    and response.url != seen.url and seen.failed.append(f"{response.status} {response.url}"))
