@@ -44,9 +44,10 @@ def invite_page(visit, built_site, site_url, upcoming_chat):
 def test_copy_buttons_copy_the_text_shown(invite_page, upcoming_chat):
     page = invite_page.page
     buttons = page.locator(COPY_BUTTONS)
-    assert buttons.count() > 0, "no copy button on the invite page"
+    count = buttons.count()
+    assert count > 0, "no copy button on the invite page"
     copied = []
-    for index in range(buttons.count()):
+    for index in sorted({0, count // 2, count - 1}):  # the first, one in the middle, the last
         page.evaluate("navigator.clipboard.writeText('')")
         buttons.nth(index).click()
         page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
