@@ -158,6 +158,7 @@ def past_chat(example_hub: Hub) -> Chat:
 
 
 def first_built(site: Path, urls: list[str]) -> str | None:
+    """The first of these URLs that the build produced."""
     return next((u for u in urls if is_built(site, u)), None)
 
 
@@ -168,7 +169,7 @@ def page_kinds(
     """One URL for each kind of page; None for a kind this build does not have (yet)."""
     published = [c.slug for c in example_hub.published]
     cancelled = [c.slug for c in example_hub.published if c.cancelled]
-    with_transcript = [past_chat.slug] + [s for s in published if s != past_chat.slug]
+    past_first = [past_chat.slug] + [s for s in published if s != past_chat.slug]
     return {
         "home": "",
         "about": "about/",
@@ -178,8 +179,8 @@ def page_kinds(
         "announcement-cancelled": f"chats/{cancelled[0]}/" if cancelled else None,
         "invite": first_built(built_site, [f"chats/{upcoming_chat.slug}/invite/",
                                            *(f"chats/{s}/invite/" for s in published)]),
-        "archive": first_built(built_site, [f"chats/{s}/archive/" for s in with_transcript]),
-        "recap": first_built(built_site, [f"chats/{s}/recap/" for s in with_transcript]),
+        "archive": first_built(built_site, [f"chats/{s}/archive/" for s in past_first]),
+        "recap": first_built(built_site, [f"chats/{s}/recap/" for s in past_first]),
         "people": first_built(built_site, ["people/"]),
         "not-found": "chats/no-such-chat/" if is_built(built_site, "404.html") else None,
     }

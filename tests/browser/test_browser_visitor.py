@@ -45,7 +45,7 @@ def _normal(text: str) -> str:
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])
 def test_announcement_shows_the_start_in_the_visitors_zone(visit, upcoming_chat, zone):
     seen = visit(f"chats/{upcoming_chat.slug}/", timezone_id=zone)
-    local = seen.page.locator("time[data-chathub-local]")
+    local = seen.page.locator("time[data-chathub-local]").first
     seen.page.wait_for_selector("time[data-chathub-local][data-chathub-zone]")
     assert local.get_attribute("data-chathub-zone") == zone
     assert datetime.fromisoformat(local.get_attribute("datetime")) == upcoming_chat.start_utc
@@ -56,7 +56,7 @@ def test_announcement_shows_the_start_in_the_visitors_zone(visit, upcoming_chat,
     assert re.search(rf"(?<!\d){expected.day}(?!\d)", text), text
     clock_12, clock_24 = f"{expected:%I:%M} {expected:%p}", f"{expected:%H:%M}"
     assert clock_12 in text or clock_24 in text, f"{text!r} shows neither {clock_12} nor {clock_24}"
-    note = seen.page.locator("[data-chathub-local-note]").inner_text()
+    note = seen.page.locator("[data-chathub-local-note]").first.inner_text()
     assert zone in note
     assert seen.console_errors == []
 
@@ -70,11 +70,11 @@ def test_the_two_zones_really_differ(upcoming_chat):
 
 def test_announcement_without_javascript_shows_the_chats_own_zone(visit, upcoming_chat):
     seen = visit(f"chats/{upcoming_chat.slug}/", java_script_enabled=False, timezone_id="Asia/Tokyo")
-    local = _normal(seen.page.locator("time[data-chathub-local]").inner_text())
-    in_zone = _normal(seen.page.locator("time.chathub-time-zone").inner_text())
+    local = _normal(seen.page.locator("time[data-chathub-local]").first.inner_text())
+    in_zone = _normal(seen.page.locator("time.chathub-time-zone").first.inner_text())
     assert local == in_zone
     assert f"{upcoming_chat.start:%H:%M}" in local
-    note = seen.page.locator("[data-chathub-local-note]").inner_text()
+    note = seen.page.locator("[data-chathub-local-note]").first.inner_text()
     assert upcoming_chat.timezone in note and "JavaScript" in note
 
 
@@ -119,7 +119,7 @@ def test_home_lists_the_upcoming_chat_and_leads_to_it(visit, upcoming_chat):
     link.click()
     seen.page.wait_for_url(f"**/chats/{upcoming_chat.slug}/")
     assert seen.page.locator("h1").first.inner_text() == upcoming_chat.title
-    assert seen.page.locator("time[data-chathub-local]").get_attribute("data-chathub-zone")
+    assert seen.page.locator("time[data-chathub-local]").first.get_attribute("data-chathub-zone")
 
 
 def test_index_lists_upcoming_chats_then_past_ones(visit, example_hub):
