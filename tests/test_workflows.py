@@ -16,6 +16,10 @@ import yaml
 from conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
+# The first major of each action that runs on Node 24: GitHub's runners dropped Node 20 on
+# 2026-09-16, so older majors no longer run.
+NODE24_MAJORS = {"actions/checkout": 5, "actions/setup-python": 6, "actions/configure-pages": 6,
+                 "actions/upload-pages-artifact": 5, "actions/deploy-pages": 5}
 COMMIT_TRANSCRIPTS = REPO / "scripts" / "commit-transcripts"
 BOT = "github-actions[bot]"
 
@@ -102,6 +106,8 @@ def test_actions_are_pinned_and_expressions_name_real_steps_and_jobs(name):
     for step in steps(doc):
         if "uses" in step:
             assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), step["uses"]
+            action, major = step["uses"].split("@v")
+            assert int(major) >= NODE24_MAJORS.get(action, 0), f"{step['uses']} runs on Node 20"
     for job_id, job in doc["jobs"].items():
         step_ids = {s["id"] for s in job.get("steps", []) if "id" in s}
         needs = job.get("needs", [])
