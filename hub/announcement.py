@@ -34,6 +34,7 @@ def pages(hub: Hub) -> Iterator[Page]:
                 "chat": chat,
                 "state": state,
                 "show_questions": questions_visible(chat, hub),
+                "has_archive": chat.transcript_path.exists(),
             },
             description=description,
             social={"type": "article", "image": chat.image},

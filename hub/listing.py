@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .community import analyze_hub
 from .model import Chat, Hub
 from .site import Page, fingerprint
 
@@ -22,6 +23,7 @@ def ordered_chats(hub: Hub) -> list[tuple[str, Chat]]:
 
 def pages(hub: Hub) -> Iterator[Page]:
     entries = ordered_chats(hub)
+    analyses = analyze_hub(hub).chats
     size = max(1, hub.config.per_page)
     count = max(1, -(-len(entries) // size))
     for number in range(1, count + 1):
@@ -36,11 +38,13 @@ def pages(hub: Hub) -> Iterator[Page]:
                 "number": number,
                 "count": count,
                 "index_url": index_url,
+                "figures": {c.slug: analyses[c.slug].figures for _, c in chunk if c.slug in analyses},
             },
             in_nav=number == 1,
             description=f"Upcoming and past {hub.config.site_name} chats.",
             key=fingerprint(
                 "index", number, [(k, c.slug, c.title, c.start, c.status, c.hashtag,
                                    c.transcript_path.exists()) for k, c in chunk], count,
+                [(c.slug, analyses[c.slug].figures) for _, c in chunk if c.slug in analyses],
             ),
         )

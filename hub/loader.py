@@ -6,7 +6,7 @@ import copy
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,7 @@ class _Ctx:
     path: str
     problems: Problems
     config: HubConfig
+    lines: list[str] = field(default_factory=list)
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.problems.add(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
@@ -54,7 +55,11 @@ def _scalar(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
         ctx.error(node, f"{what} must be a single value, not a {_kind(node)}")
         return None
     if node.tag == "tag:yaml.org,2002:null" or (node.value == "" and node.style is None):
-        ctx.error(node, f"{what} is empty")
+        line = ctx.lines[node.start_mark.line] if node.start_mark.line < len(ctx.lines) else ""
+        hint = ""
+        if "#" in line.partition(":")[2]:
+            hint = " (a '#' starts a YAML comment: put the value in quotes, like \"#Tag\")"
+        ctx.error(node, f"{what} is empty{hint}")
         return None
     return node.value
 
@@ -347,6 +352,8 @@ FIELDS: dict[str, tuple[_Parser, Any]] = {
     "hide_questions": (_boolean("hide_questions"), False),
     "image": (lambda n, c: _http_url(n, c, "image"), ""),
     "invite": (_invite, {}),
+    "fetch_before": (_integer("fetch_before", 0, 24 * 60), None),
+    "fetch_after": (_integer("fetch_after", 0, 24 * 60), None),
 }
 
 
@@ -403,6 +410,8 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if "?" in source_line and "[" in source_line:
         message += "; put quotes around list items that contain '?'"
+    elif "'@'" in message or "'`'" in message:
+        message += "; put quotes around values that start with @, like \"@name\""
     return line, col, message
 
 
@@ -425,6 +434,7 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     except yaml.YAMLError as exc:
         problems.add(shown, *_yaml_error(exc, text))
         return None, problems
+    ctx.lines = text.splitlines()
     if root is None:
         problems.add(shown, 1, 1, "the file is empty; a chat needs title, hashtag, start and host")
         return None, problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 STATUSES = ("scheduled", "draft", "cancelled")
@@ -76,6 +77,8 @@ class Chat:
     hide_questions: bool = False
     image: str = ""
     invite: dict[str, str] = field(default_factory=dict)
+    fetch_before: int | None = None  # minutes; None: the hub's fetch_before
+    fetch_after: int | None = None  # minutes; None: the hub's fetch_after
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
@@ -164,6 +167,7 @@ class Hub:
 
     config: HubConfig
     chats: list[Chat] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # per build
 
     @property
     def published(self) -> list[Chat]:

@@ -18,6 +18,7 @@ from . import assets
 from .config import make_config
 from .loader import load_hub, zone_problem
 from .model import Hub
+from .problems import HubError
 from .render import Renderer
 from .site import Page, Site, plan_site, render_head, render_page
 
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.chathub")
 THEME_DIR = Path(__file__).parent / "theme"
 UPCOMING_MARKER = "<!-- chathub:upcoming -->"
+TRANSCRIPT_SUFFIX = ".tweets.json"
+
+
+def _private(file: File, chats_dir: Path) -> bool:
+    """A file in chats/ (when it sits inside docs_dir) or any raw transcript."""
+    if file.src_uri.endswith(TRANSCRIPT_SUFFIX):
+        return True
+    source = getattr(file, "abs_src_path", None)
+    return bool(source) and Path(source).resolve().is_relative_to(chats_dir.resolve())
 
 
 class ChatHubConfig(base.Config):
@@ -84,7 +94,14 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             count = len(problems.errors)
             raise PluginError(f"chathub: {count} problem{'s' * (count != 1)} in chat files")
         self.hub = hub
-        self.site = plan_site(hub)
+        try:
+            self.site = plan_site(hub)
+        except HubError as exc:
+            for problem in exc.problems:
+                log.error(str(problem))
+            raise PluginError("chathub: cannot read a transcript") from None
+        for file in [f for f in files if _private(f, hub.config.chats_dir)]:
+            files.remove(file)  # chat files and raw transcripts are never published
         self.pages = {}
         for page in self.site.pages:
             front = yaml.safe_dump(

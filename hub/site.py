@@ -49,9 +49,9 @@ AssetBuilder = Callable[[Hub], Iterable[Asset]]
 
 def page_builders() -> list[PageBuilder]:
     """Every module that adds pages, in the order their pages are planned."""
-    from . import announcement, listing
+    from . import announcement, archive, listing, people, recap
 
-    return [listing.pages, announcement.pages]
+    return [listing.pages, announcement.pages, archive.pages, recap.pages, people.pages]
 
 
 def asset_builders() -> list[AssetBuilder]:

@@ -146,3 +146,32 @@ def test_new_without_a_terminal_names_missing_options(make_hub, run_cli):
     make_hub()
     code, _, err = run_cli("new", "--title", "x")
     assert code == 2 and "--hashtag" in err and "--start" in err
+
+
+def test_common_yaml_slips_get_a_hint(make_hub, run_cli):
+    hub = make_hub()
+    hub.add_chat("comment-tag", CHAT.replace('hashtag: "#Tenants"', "hashtag: #Tenants"))
+    hub.add_chat("at-host", CHAT.replace('handle: "@HostCo"', "handle: @HostCo"))
+    code, _, err = run_cli("check")
+    assert code == 1
+    assert any("comment" in line and "quotes" in line for line in _lines(err, "comment-tag"))
+    assert any("quotes" in line and "@" in line for line in _lines(err, "at-host"))
+
+
+def test_duplicate_keys_are_reported(make_hub, run_cli):
+    hub = make_hub()
+    hub.add_chat("dupe", CHAT + "title: Again\n")
+    code, _, err = run_cli("check")
+    assert code == 1
+    line = len(CHAT.strip().splitlines()) + 1
+    assert f"chats/dupe.yml:{line}:1: duplicate key 'title'" in err
+
+
+def test_check_takes_paths(make_hub, run_cli):
+    hub = make_hub()
+    good = hub.add_chat("good", CHAT)
+    hub.add_chat("bad", CHAT.replace("duration: 60", "duration: x"))
+    code, out, _ = run_cli("check", str(good))
+    assert code == 0 and "1 chat file checked" in out
+    code, _, err = run_cli("check", "chats")
+    assert code == 1 and "chats/bad.yml:" in err

@@ -121,3 +121,28 @@ def test_hidden_questions_stay_out_until_the_chat_starts(make_hub):
     raw = (hub.site / "chats/secret-qs/index.html").read_text()
     assert "lease would you sign" not in raw
     assert "revealed when the chat starts" in raw
+
+
+def test_nothing_is_written_into_content(make_hub):
+    hub = make_hub()
+    hub.add_chat("leases", CHAT)
+    before = sorted(p.relative_to(hub.root) for p in (hub.root / "content").rglob("*"))
+    hub.build()
+    after = sorted(p.relative_to(hub.root) for p in (hub.root / "content").rglob("*"))
+    assert before == after
+    assert (hub.site / "chats/leases/index.html").exists()
+
+
+def test_serve_watches_the_chats_folder(make_hub):
+    from mkdocs.config import load_config
+
+    hub = make_hub()
+    config = load_config(str(hub.root / "mkdocs.yml"))
+    watched = []
+
+    class Server:
+        def watch(self, path, *args, **kwargs):
+            watched.append(path)
+
+    config.plugins.on_serve(Server(), config=config, builder=None)
+    assert str(hub.chats) in [str(p) for p in watched]

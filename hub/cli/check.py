@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..capture import window_problems
 from ..config import ConfigError, load_config
 from ..loader import find_chat_files, load_hub
 from ..model import HubConfig
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{path}: no such file or folder", file=sys.stderr)
                 return 2
-    _hub, problems = load_hub(config, paths)
+    hub, problems = load_hub(config, paths)
+    problems.extend(window_problems(hub))
     for problem in sorted(problems.items):
         print(problem, file=sys.stderr)
     checked = len(paths) if paths is not None else len(find_chat_files(config.chats_dir))

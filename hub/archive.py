@@ -1,0 +1,32 @@
+"""Archive pages: a chat's whole transcript by question, at ``chats/<slug>/archive/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .community import analyze_hub
+from .model import Chat, Hub
+from .site import Page, fingerprint
+
+
+def archive_url(chat: Chat) -> str:
+    return f"chats/{chat.slug}/archive/"
+
+
+def pages(hub: Hub) -> Iterator[Page]:
+    data = analyze_hub(hub)
+    for chat in hub.published:
+        analysis = data.chats.get(chat.slug)
+        if analysis is None:
+            continue
+        yield Page(
+            url=archive_url(chat),
+            title=f"Archive: {chat.title}",
+            template="chathub/archive.html",
+            context={"chat": chat, "analysis": analysis},
+            searchable=False,  # transcripts would flood the search index; the page has a filter
+            description=f"Every post of the {chat.tag} chat \u201c{chat.title}\u201d, "
+            f"{chat.start:%-d %B %Y}, by question.",
+            social={"type": "article", "image": chat.image},
+            key=fingerprint("archive", data.keys[chat.slug]),
+        )

@@ -1,0 +1,72 @@
+"""``chathub comply [SLUG...]``: re-check stored posts with X; drop the gone, refresh the rest."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from ..capture import hidden_entries
+from ..comply import comply_document, stored_post_ids
+from ..sources.x import LOOKUP_BATCH, PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
+from ..transcript import TranscriptError, read_transcript, write_transcript
+from .chats import CommandError, fail, load, pick, plural
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "comply",
+        help="remove deleted posts, refresh edited ones",
+        description="Look up every stored post again (get_tweets, 100 ids a request, with the "
+        f"bearer token in {TOKEN_ENV}). Posts deleted or made unavailable on X are removed; "
+        "edited text and metrics are refreshed. X's developer policy asks sites that show posts "
+        f"to do this (run it daily). Each post checked is a read (about ${PRICE_PER_POST_READ}).",
+    )
+    parser.add_argument("slugs", nargs="*", metavar="SLUG",
+                        help="chats to check (default: every chat with a transcript)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    hub = load()
+    config = hub.config
+    try:
+        chats = pick(hub, args.slugs) if args.slugs else hub.chats
+        stored = [(chat, read_transcript(chat.transcript_path)) for chat in chats]
+    except (CommandError, TranscriptError) as exc:
+        return fail("comply", str(exc))
+    work = [(chat, doc) for chat, doc in stored if doc and stored_post_ids(doc)]
+    for chat, doc in stored:
+        if args.slugs and not (doc and stored_post_ids(doc)):
+            print(f"{chat.slug}: no stored posts to check")
+    if not work:
+        if not args.slugs:
+            print("no transcript holds posts: nothing to check")
+        return 0
+    ids = sum(len(stored_post_ids(doc)) for _, doc in work)
+    requests = sum(math.ceil(len(stored_post_ids(doc)) / LOOKUP_BATCH) for _, doc in work)
+    print(f"checking {plural(ids, 'stored post')} of {plural(len(work), 'chat')} in about "
+          f"{plural(requests, 'request')}: up to {plural(ids, 'read')}, about {cost(ids)} at "
+          f"${PRICE_PER_POST_READ} a read")
+    try:
+        client = XClient(read_token(), say=lambda m: print(m, file=sys.stderr))
+    except XError as exc:
+        return fail("comply", str(exc), 2)
+    for chat, doc in work:
+        try:
+            updated, report = comply_document(doc, client, hidden_entries(chat, config))
+        except XError as exc:
+            return fail("comply", f"{chat.slug}: {exc}. Its transcript is unchanged")
+        shown = config.display_path(chat.transcript_path)
+        try:
+            written = write_transcript(chat.transcript_path, updated)
+        except OSError as exc:
+            return fail("comply", f"cannot write {shown}: {exc.strerror or exc}")
+        print(f"{shown}: {report.summary()}" + ("" if written else "; unchanged"))
+        for ident in sorted(report.removed, key=lambda i: (len(i), i)):
+            print(f"  removed {ident}")
+        for ident in sorted(report.edited, key=lambda i: (len(i), i)):
+            print(f"  edited {ident}")
+    print(f"{plural(client.reads, 'post')} read in {plural(client.requests, 'request')}, about "
+          f"{cost(client.reads)}")
+    return 0

@@ -1,0 +1,64 @@
+"""``chathub leads SLUG...``: participants with buying signals, as CSV for a CRM."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..community import analyze_hub, load_analysis
+from ..config import load_config
+from ..leads import COLUMNS, find_leads, write_leads
+from ..loader import load_hub
+from ..problems import HubError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "leads",
+        help="list participants with buying signals, as CSV",
+        description="Print a CSV of the participants whose posts in the chats SLUG... contain a "
+        "buying-signal keyword (plugin option lead_keywords). Columns: " + ", ".join(COLUMNS) + ". "
+        "Hidden people and posts (hide lists) are left out. Nothing of this is published on the site.",
+    )
+    parser.add_argument("slugs", nargs="+", metavar="SLUG", help="the chat (file name without .yml)")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write the CSV to FILE instead of standard output")
+    parser.add_argument("-k", "--keyword", action="append", dest="keywords", metavar="WORDS",
+                        help="look for these words instead of the configured keywords (repeatable)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config()
+    hub, problems = load_hub(config)
+    analyses = []
+    for slug in args.slugs:
+        chat = hub.chat(slug)
+        if chat is None:
+            mine = [p for p in problems.errors if Path(p.path).stem == slug]
+            if mine:
+                raise HubError(mine)
+            print(f"chathub: no chat named {slug!r} in {config.display_path(config.chats_dir)}",
+                  file=sys.stderr)
+            return 2
+        loaded = load_analysis(chat, config)
+        if loaded is None:
+            print(f"chathub: {slug} has no transcript yet ({config.display_path(chat.transcript_path)});"
+                  f" capture it with chathub fetch {slug} or chathub import {slug} FILE", file=sys.stderr)
+            return 1
+        analyses.append(loaded[0])
+    keywords = args.keywords or config.lead_keywords
+    leads = find_leads(analyses, keywords)
+    community = analyze_hub(hub)
+    if args.output:
+        try:
+            with args.output.open("w", encoding="utf-8", newline="") as out:
+                count = write_leads(leads, community, out)
+        except OSError as exc:
+            print(f"chathub: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 2
+        print(f"{count} lead{'s' * (count != 1)} written to {args.output}", file=sys.stderr)
+    else:
+        write_leads(leads, community, sys.stdout)
+    return 0

@@ -1,0 +1,1 @@
+"""Networks chathub captures from; each module keeps its network's raw API data."""
