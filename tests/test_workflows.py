@@ -15,6 +15,8 @@ import pytest
 import yaml
 from conftest import REPO
 
+from hub.cli import build_parser
+
 WORKFLOWS = REPO / ".github" / "workflows"
 # The first major of each action that runs on Node 24: GitHub's runners dropped Node 20 on
 # 2026-09-16, so older majors no longer run.
@@ -192,6 +194,52 @@ def test_comply_runs_weekly_and_republishes_when_posts_changed():
     assert comply["env"]["X_BEARER_TOKEN"] == "${{ secrets.X_BEARER_TOKEN }}"
     assert "scripts/commit-transcripts --push" in runs(doc)
     assert "changed" in str(deploy_job(doc).get("if", ""))
+
+
+# --- the steps that call chathub, run by bash with a stand-in chathub -----------------------
+
+def run_step(script: str, tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, list[str] | None]:
+    """Run a step's script as GitHub does (bash -eo pipefail); return what chathub was called with."""
+    calls = tmp_path / "chathub-args"
+    calls.unlink(missing_ok=True)
+    stand_in = 'chathub() { printf "%s\\n" "$@" > "$CHATHUB_ARGS"; }\n'
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", stand_in + script],
+        env={"PATH": os.environ["PATH"], "CHATHUB_ARGS": str(calls), **env},
+        capture_output=True, text=True, check=False,
+    )
+    return done, calls.read_text().splitlines() if calls.exists() else None
+
+
+def chathub_step(name: str, command: str) -> dict:
+    return next(s for s in steps(load_workflow(name)) if f"chathub {command}" in s.get("run", ""))
+
+
+@pytest.mark.parametrize(("max_posts", "expected"), [
+    ("", ["fetch", "--due"]),
+    ("250", ["fetch", "--due", "--max-posts", "250"]),
+])
+def test_fetch_step_calls_chathub_as_the_cli_expects(tmp_path, max_posts, expected):
+    done, argv = run_step(chathub_step("fetch.yml", "fetch")["run"], tmp_path,
+                          X_BEARER_TOKEN="token", MAX_POSTS=max_posts)
+    assert done.returncode == 0, done.stderr
+    assert argv == expected
+    args = build_parser().parse_args(argv)
+    assert args.due and args.max_posts == (int(max_posts) if max_posts else None)
+
+
+def test_comply_step_calls_chathub_as_the_cli_expects(tmp_path):
+    done, argv = run_step(chathub_step("comply.yml", "comply")["run"], tmp_path, X_BEARER_TOKEN="token")
+    assert done.returncode == 0, done.stderr
+    assert argv == ["comply"]
+    assert build_parser().parse_args(argv).command == "comply"
+
+
+@pytest.mark.parametrize(("name", "command"), [("fetch.yml", "fetch"), ("comply.yml", "comply")])
+def test_without_the_secret_the_step_warns_and_does_not_call_x(tmp_path, name, command):
+    done, argv = run_step(chathub_step(name, command)["run"], tmp_path, X_BEARER_TOKEN="")
+    assert done.returncode == 0 and argv is None
+    assert "::warning::" in done.stdout and "X_BEARER_TOKEN" in done.stdout
 
 
 # --- scripts/commit-transcripts, in real git repositories -----------------------------------
