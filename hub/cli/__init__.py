@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from .. import __version__
 from ..config import ConfigError
 from ..problems import HubError
-from . import check, new
+from . import check, invite, new
 
-COMMANDS = (check, new)
+COMMANDS = (check, new, invite)
 
 
 def build_parser() -> argparse.ArgumentParser:
