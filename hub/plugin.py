@@ -121,9 +121,9 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
-        spec = self.pages.get(page.file.src_uri)
-        if spec is not None and self.hub is not None:
-            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub))
+        if self.hub is not None:
+            spec = self.pages.get(page.file.src_uri)
+            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub, page.url))
         return context
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> Any:
