@@ -62,7 +62,9 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
 
 def _custom_dir(root: Path, theme: Any) -> Path | None:
     """The theme's custom_dir, from mkdocs.yml's mapping or from MkDocs' Theme object."""
-    value = theme.get("custom_dir") if isinstance(theme, Mapping) else getattr(theme, "custom_dir", None)
+    value = getattr(theme, "custom_dir", None)  # MkDocs' Theme (itself a Mapping of options)
+    if value is None and isinstance(theme, Mapping):
+        value = theme.get("custom_dir")
     if not value:
         return None
     path = Path(value)
