@@ -90,7 +90,7 @@ def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", icalendar.vText(" ".join(name.split())))
     calendar.add("refresh-interval", icalendar.vDuration.from_ical("PT12H"),
                  parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
