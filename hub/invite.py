@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ class KitItem:
     at: datetime | None = None  # aware, in the chat's zone, for a post meant for a moment
     key: str = ""  # the ``invite:`` key that overrides it
     overridden: bool = False
-    number: int | None = None  # the question's number, for kind ``question``
+    number: int | None = None  # the question's number (kind ``question``) or guest's (``guest-intro``)
     notes: list[str] = field(default_factory=list)  # overrides that failed (see check_kit)
     too_long: int = 0  # for X: the weighted length before it was shortened to fit (0: no need)
 
@@ -108,6 +108,7 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def plain_text(markdown_text: str) -> str:
     """Markdown as plain text (for posts): links and emphasis dropped, paragraphs joined."""
     rendered = str(render_markdown(markdown_text))
@@ -134,8 +135,20 @@ def _override_env() -> jinja2.Environment:
     return _environment(SandboxedEnvironment)
 
 
+@lru_cache(maxsize=256)
+def _override_template(text: str) -> jinja2.Template:
+    return _override_env().from_string(text)
+
+
 def template_dirs(config: HubConfig) -> tuple[Path, ...]:
     return tuple(d for d in (config.custom_dir, TEMPLATES) if d is not None)
+
+
+def templates_state(config: HubConfig) -> list[tuple[str, int]]:
+    """Every chathub template file in effect with its modification time, so that a cached page
+    is rebuilt when a template (shipped or overridden) changes."""
+    files = (p for d in template_dirs(config) for p in (d / "chathub").rglob("*") if p.is_file())
+    return sorted((str(p), p.stat().st_mtime_ns) for p in files)
 
 
 def _when(moment: datetime) -> str:
@@ -181,7 +194,7 @@ class _Maker:
         override = self.chat.invite.get(key)
         if override is not None:
             try:
-                return _override_env().from_string(override).render(context)
+                return _override_template(override).render(context)
             except jinja2.TemplateError as exc:
                 notes.append(f"invite text {key!r} could not be used: {exc}")
         return self.env.get_template(f"chathub/kit/{template}.txt").render(context)
@@ -221,9 +234,10 @@ def build_kit(chat: Chat, config: HubConfig) -> list[KitItem]:
     items = [maker.make("announce")]
     items += [maker.make(key, at=reminder_time(chat, key)) for key in REMINDERS]
     items += [maker.make("dm"), maker.make("guest-invite"), maker.make("welcome", at=sheet.welcome)]
-    for guest, at in zip(chat.guests, sheet.intros, strict=True):
+    for number, (guest, at) in enumerate(zip(chat.guests, sheet.intros, strict=True), start=1):
         items.append(maker.make("guest-intro", at=at, heading=f"Guest introduction: {guest.at}",
-                                guest=guest, bio=guest.bio, person=_person_line(guest)))
+                                number=number, guest=guest, bio=guest.bio,
+                                person=_person_line(guest)))
     for slot in sheet.slots:
         q = slot.question
         key = f"q{q.number}" if f"q{q.number}" in chat.invite else "question"

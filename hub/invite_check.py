@@ -12,8 +12,8 @@ from .problems import Problems, Severity
 from .runsheet import plan_run_sheet
 from .xtext import LIMIT
 
-# The chat field each kind of post shortens when it is too long (see invite.SHRINK).
-SHORTENED_FIELD = {"guest-intro": "guests", "closing": "followup"}
+# What a post that is too long shortens, when it is not a question: (where, what) by kind.
+SHORTENED = {"guest-intro": ("guests", "guest's bio"), "closing": ("followup", "followup")}
 
 
 def locate(path: Path, *keys: str | int) -> tuple[int, int] | None:
@@ -46,6 +46,7 @@ def check_kit(chat: Chat, config: HubConfig) -> Problems:
         line, col = where or chat.position("invite")
         problems.add(shown, line, col, message, severity)
 
+    shortened: dict[tuple[str | int, ...], list[str]] = {}
     for item in build_kit(chat, config):
         where = locate(chat.source, "invite", item.key) if item.overridden else None
         for note in item.notes:
@@ -60,10 +61,14 @@ def check_kit(chat: Chat, config: HubConfig) -> Problems:
                 f"question {item.number} does not fit in its {item.label} post: {over}; "
                 f"shorten it by {item.too_long - LIMIT} or more")
         else:
-            field = SHORTENED_FIELD.get(item.kind, "title")
-            add(locate(chat.source, field) or chat.position(field),
-                f"the {item.label} post would be {over}, so the kit shortens its {field}; "
-                f"a shorter {field} or an invite override ({item.key!r}) avoids that", "warning")
+            field, what = SHORTENED.get(item.kind, ("title", "title"))
+            path = (field, (item.number or 1) - 1, "bio") if item.kind == "guest-intro" else (field,)
+            shortened.setdefault((*path, what), []).append(f"{item.label} ({item.too_long})")
+    for (*path, what), posts in shortened.items():
+        add(locate(chat.source, *path) or locate(chat.source, *path[:2]) or chat.position(str(path[0])),
+            f"the {what} makes {len(posts)} post{'s' * (len(posts) != 1)} longer than X's "
+            f"{LIMIT} characters, so the kit shortens it there: {', '.join(posts)}; "
+            "shorten it, or override those texts under invite:", "warning")
     for key in chat.invite:
         match = QUESTION_KEY.match(key)
         if match and int(match.group(1)) > len(chat.questions):

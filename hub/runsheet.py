@@ -51,8 +51,8 @@ def reminder_time(chat: Chat, key: str) -> datetime:
 
 
 def _edges(duration: int) -> tuple[int, int]:
-    share = min(OPENING, duration // 6), min(CLOSING, duration // 6)
-    return share
+    """Minutes for the opening and the closing: five each, less in a chat under half an hour."""
+    return min(OPENING, max(1, duration // 6)), min(CLOSING, max(1, duration // 6))
 
 
 def plan_run_sheet(chat: Chat) -> RunSheet:

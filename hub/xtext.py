@@ -3,18 +3,68 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_config
+from twitter_text.extract_urls import extract_urls_with_indices
+from twitter_text.get_character_weight import get_character_weight
 
 LIMIT = 280
 ELLIPSIS = "…"
 
 
+def _emoji_starts() -> frozenset[str] | None:
+    """Characters where twitter-text's emoji pattern can begin a match, from its own emoji list.
+
+    ASCII characters (``#``, ``*``, digits) only begin keycaps, whose next character is U+FE0F
+    or U+20E3, so those two stand in for them. None when the list is not as expected.
+    """
+    try:
+        from twitter_text.regexp import emoji as data
+
+        sequences = [[int(cp, 16) for cp in e.codepoint.split()] for e in data.emoji_list]
+        starts = {chr(seq[0]) for seq in sequences}
+        for low, high in data.single_codepoint_emoji_ranges:
+            starts.update(map(chr, range(low, high + 1)))
+    except (ImportError, AttributeError, ValueError, TypeError):
+        return None
+    keycaps = {0xFE0F, 0x20E3}
+    if any(seq[0] < 128 and (len(seq) < 2 or seq[1] not in keycaps) for seq in sequences):
+        return None
+    return frozenset(c for c in starts if not c.isascii()) | {chr(cp) for cp in keycaps}
+
+
+_EMOJI_STARTS = _emoji_starts()
+
+
+@cache
+def _character_weight(char: str) -> int:
+    return get_character_weight(char, twitter_config["defaults"])
+
+
+def _length_without_emoji(normalized: str) -> int:
+    """parse_tweet's count for a text in which its emoji pattern cannot match (so it skips the
+    slow emoji scan): URLs by twitter-text's URL extractor, other characters by its weights."""
+    options = twitter_config["defaults"]
+    total, index = 0, 0
+    for entity in extract_urls_with_indices(normalized):
+        start, end = entity["indices"][0], entity["indices"][0] + len(entity["url"])
+        total += sum(map(_character_weight, normalized[index:start]))
+        total += options["transformed_url_length"] * options["scale"]
+        index = end
+    total += sum(map(_character_weight, normalized[index:]))
+    return int(total / options["scale"])
+
+
 @lru_cache(maxsize=8192)
 def weighted_length(text: str) -> int:
-    """The length X counts: any URL is 23, CJK characters and emoji are 2 (twitter-text)."""
+    """The length X counts, by twitter-text: any URL is 23, CJK characters and emoji are 2."""
+    normalized = re.sub(r"\r\n|\r", "\n", unicodedata.normalize("NFC", text))
+    if _EMOJI_STARTS is not None and _EMOJI_STARTS.isdisjoint(normalized):
+        return _length_without_emoji(normalized)
     return parse_tweet(text).weightedLength
 
 

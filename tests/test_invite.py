@@ -341,3 +341,55 @@ def test_example_hub_has_a_complete_kit_for_its_upcoming_chat(monkeypatch, run_c
     assert any(i.overridden for i in items)  # the example shows per-chat overrides
     code, _out, err = run_cli("check")
     assert code == 0, err
+
+
+def test_extreme_chats_still_give_valid_posts(make_hub, run_cli):
+    hub = make_hub(site=SITE)
+    long_title = "A very long title about leases, clauses and the future of work " * 5
+    hub.add_chat("extreme", f"""
+title: "{long_title.strip()}"
+hashtag: "#賃貸テナント会議"
+start: 2026-07-09 13:00
+timezone: UTC
+duration: 5
+host: "@h"
+guests:
+  - handle: "@g1"
+    bio: "{'Broker and author of many long books about leases. ' * 6}"
+  - "@g2"
+  - "@g3"
+questions:
+  - "{'なぜ' * 140}"
+  - text: "Short?"
+    minutes: 30
+followup: "{'We will follow up with a very detailed recap. ' * 8}"
+""")
+    hub.add_chat("bare", """
+title: Bare
+hashtag: Bare
+start: 2026-07-10 13:00
+host: "@h"
+""")
+    for slug, tag in (("extreme", "#賃貸テナント会議"), ("bare", "#Bare")):
+        items = _kit(slug)
+        _assert_x_rules(items, tag)
+        assert [i.kind for i in items].count("question") == (2 if slug == "extreme" else 0)
+    code, _out, err = run_cli("check")
+    assert code == 1  # question 1 is too long
+    assert "question 1" in err and "warning: the title makes 8 posts longer" in err
+    assert "questions need" in err  # 30 minutes do not fit in a 5-minute chat
+
+
+def test_weighted_length_agrees_with_twitter_text():
+    import random
+
+    from hub.xtext import weighted_length
+
+    pool = [*"abc XYZ#*0123456789.,:;!?@/\n\r-_'\"()", "https://example.org/a/b?c=1",
+            "www.x.com", "t.co/abc", "Sørensen", "é", "e\u0301", "“”…—–", "日本語", "한국어",
+            "\u1100\u1161", "©", "®", "™", "😀", "👩‍💻", "#\ufe0f\u20e3", "1\u20e3", "\ufe0f", "‼",
+            "\u2000", "\u200b", "🏢", "x.com/HostCo", "ｆｕｌｌ", "\U0001F1FA\U0001F1F8"]
+    rnd = random.Random(2026)
+    for _ in range(1000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 60)))
+        assert weighted_length(text) == parse_tweet(text).weightedLength, repr(text)
