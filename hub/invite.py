@@ -8,6 +8,7 @@ with ``@``.
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .model import Chat, HubConfig, Person
+from .problems import HubError, Problem
 from .render import TEMPLATES, duration_text, render_markdown
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
 from .xtext import cut_post, finish_post, fit_post, fits, tidy, weighted_length
@@ -92,8 +94,6 @@ def key_problem(key: str) -> str | None:
     """Why ``key`` cannot be an ``invite:`` key, or None when it can."""
     if key in TEXTS or QUESTION_KEY.match(key):
         return None
-    import difflib
-
     close = difflib.get_close_matches(key, list(TEXTS), n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(TEXTS)}, q1, q2…"
     return f"unknown invite text {key!r}; {hint}"
@@ -182,11 +182,34 @@ def _base_context(chat: Chat, config: HubConfig) -> dict[str, Any]:
     }
 
 
+def _render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
+                     config: HubConfig) -> str:
+    """Render a kit template; a broken one (say, in theme_overrides/) is a located HubError."""
+
+    def shown(filename: str | None) -> str:
+        return config.display_path(Path(filename)) if filename else name
+
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise HubError([Problem(shown(exc.filename), exc.lineno, 1, exc.message or str(exc))]) from None
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        line, tb = 1, exc.__traceback__
+        while tb is not None:  # Jinja maps template frames to the template's own lines
+            if tb.tb_frame.f_code.co_filename == template.filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        raise HubError([Problem(shown(template.filename), line, 1, str(exc))]) from None
+
+
 class _Maker:
     """Renders one chat's texts, applying its overrides and X's rules."""
 
     def __init__(self, chat: Chat, config: HubConfig) -> None:
         self.chat = chat
+        self.config = config
         self.env = _text_env(template_dirs(config))
         self.base = _base_context(chat, config)
 
@@ -197,7 +220,7 @@ class _Maker:
                 return _override_template(override).render(context)
             except jinja2.TemplateError as exc:
                 notes.append(f"invite text {key!r} could not be used: {exc}")
-        return self.env.get_template(f"chathub/kit/{template}.txt").render(context)
+        return _render_template(self.env, f"chathub/kit/{template}.txt", context, self.config)
 
     def make(self, key: str, at: datetime | None = None, template: str | None = None,
              heading: str | None = None, **extra: Any) -> KitItem:

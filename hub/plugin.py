@@ -18,6 +18,7 @@ from . import assets
 from .config import make_config
 from .loader import load_hub, zone_problem
 from .model import Hub
+from .problems import HubError
 from .render import Renderer
 from .site import Page, Site, plan_site, render_head, render_page
 
@@ -116,7 +117,10 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             return html
         cache_key = (spec.src_uri, spec.key)
         if not spec.key or cache_key not in self.cache:
-            self.cache[cache_key] = render_page(self.renderer, spec, self.hub)
+            try:
+                self.cache[cache_key] = render_page(self.renderer, spec, self.hub)
+            except HubError as exc:
+                raise PluginError(f"chathub: {exc}") from None
         return self.cache[cache_key]
 
     def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+import pytest
 from conftest import CHAT
 from twitter_text import parse_tweet
 
@@ -393,3 +394,23 @@ def test_weighted_length_agrees_with_twitter_text():
     for _ in range(1000):
         text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 60)))
         assert weighted_length(text) == parse_tweet(text).weightedLength, repr(text)
+
+
+def test_broken_kit_template_is_a_located_error_not_a_traceback(make_hub, run_cli, caplog):
+    hub = make_hub(site={"theme": {"name": "material", "font": False,
+                                   "custom_dir": "theme_overrides"}})
+    hub.add_chat("leases", CHAT)
+    kit_dir = hub.root / "theme_overrides" / "chathub" / "kit"
+    kit_dir.mkdir(parents=True)
+    (kit_dir / "dm.txt").write_text("Hello\n{{ no_such_variable }}\n")
+    for args in (("check",), ("invite", "leases")):
+        code, _out, err = run_cli(*args)
+        assert code != 0
+        assert "theme_overrides/chathub/kit/dm.txt:2:" in err and "no_such_variable" in err
+        assert "Traceback" not in err
+    from mkdocs.exceptions import MkDocsException
+
+    with pytest.raises(MkDocsException):
+        hub.build()
+    assert any("theme_overrides/chathub/kit/dm.txt:2:1: 'no_such_variable' is undefined" in r.message
+               for r in caplog.records)
