@@ -133,14 +133,17 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             return html
         cache_key = (spec.src_uri, spec.key)
         if not spec.key or cache_key not in self.cache:
-            self.cache[cache_key] = render_page(self.renderer, spec, self.hub)
+            try:
+                self.cache[cache_key] = render_page(self.renderer, spec, self.hub)
+            except HubError as exc:
+                raise PluginError(f"chathub: {exc}") from None
         return self.cache[cache_key]
 
     def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
-        spec = self.pages.get(page.file.src_uri)
-        if spec is not None and self.hub is not None:
-            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub))
+        if self.hub is not None:
+            spec = self.pages.get(page.file.src_uri)
+            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub, page.url))
         return context
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> Any:

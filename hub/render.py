@@ -64,6 +64,16 @@ def safe_href(url: str | None) -> str | None:
     return None
 
 
+def _feature_filters() -> dict[str, Any]:
+    """Filters that feature modules provide (imported late: those modules import this one)."""
+    from . import calendars
+
+    return {
+        "google_calendar_url": calendars.google_calendar_url,
+        "outlook_calendar_url": calendars.outlook_calendar_url,
+    }
+
+
 class Renderer:
     """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones."""
 
@@ -86,6 +96,7 @@ class Renderer:
             iso_utc=iso_utc,
             duration=duration_text,
             safe_href=safe_href,
+            **_feature_filters(),
         )
         return env
 
