@@ -40,6 +40,6 @@ def pages(hub: Hub) -> Iterator[Page]:
             social={"type": "article", "image": chat.image},
             key=fingerprint(
                 "announcement", chat.source.read_bytes(), state, questions_visible(chat, hub),
-                chat.transcript_path.exists(),
+                chat.transcript_path.exists(), hub.config.site_url,
             ),
         )

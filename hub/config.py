@@ -55,8 +55,20 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         lead_keywords=list(options.get("lead_keywords") or DEFAULT_LEAD_KEYWORDS),
         fetch_before=int(options.get("fetch_before", 15)),
         fetch_after=int(options.get("fetch_after", 30)),
+        custom_dir=_custom_dir(root, site.get("theme")),
         now=current_time(),
     )
+
+
+def _custom_dir(root: Path, theme: Any) -> Path | None:
+    """The theme's custom_dir, from mkdocs.yml's mapping or from MkDocs' Theme object."""
+    value = getattr(theme, "custom_dir", None)  # MkDocs' Theme (itself a Mapping of options)
+    if value is None and isinstance(theme, Mapping):
+        value = theme.get("custom_dir")
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else root / path
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
+from .invite import key_problem, text_problem
 from .model import STATUSES, Chat, Hub, HubConfig, Person, Question
 from .problems import Problems
 
@@ -318,8 +319,15 @@ def _invite(node: yaml.Node, ctx: _Ctx) -> dict[str, str] | None:
         return None
     result: dict[str, str] = {}
     for key_node, value_node in node.value:
+        problem = key_problem(str(key_node.value))
+        if problem:
+            ctx.error(key_node, problem)
+            continue
         text = _text(f"invite {key_node.value}")(value_node, ctx)
-        if text is not None:
+        problem = text_problem(text) if text is not None else None
+        if problem:
+            ctx.error(value_node, problem)
+        elif text is not None:
             result[str(key_node.value)] = text
     return result
 

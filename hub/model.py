@@ -145,6 +145,7 @@ class HubConfig:
     lead_keywords: list[str] = field(default_factory=list)
     fetch_before: int = 15
     fetch_after: int = 30
+    custom_dir: Path | None = None  # the theme's custom_dir, whose chathub/ overrides templates
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def display_path(self, path: Path) -> str:

@@ -192,20 +192,27 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             return html
         if not (self.serving and spec.key):
             self.rendered.add(spec.src_uri)
-            return render_page(self.renderer, spec, self.hub)
+            return self._render(spec)
         cache_key = (spec.src_uri, spec.key, self.shared_key)
         html = self.kept.get(cache_key)
         if html is None:
-            html = render_page(self.renderer, spec, self.hub)
+            html = self._render(spec)
             self.rendered.add(spec.src_uri)
         self.cache[cache_key] = html
         return html
 
+    def _render(self, spec: Page) -> str:
+        assert self.hub is not None
+        try:
+            return render_page(self.renderer, spec, self.hub)
+        except HubError as exc:
+            raise PluginError(f"chathub: {exc}") from None
+
     def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
-        spec = self.pages.get(page.file.src_uri)
-        if spec is not None and self.hub is not None:
-            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub))
+        if self.hub is not None:
+            spec = self.pages.get(page.file.src_uri)
+            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub, page.url))
         return context
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> Any:

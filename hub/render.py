@@ -98,6 +98,16 @@ class _Environment(jinja2.Environment):
     escape_output = staticmethod(escape_output)
 
 
+def _feature_filters() -> dict[str, Any]:
+    """Filters that feature modules provide (imported late: those modules import this one)."""
+    from . import calendars
+
+    return {
+        "google_calendar_url": calendars.google_calendar_url,
+        "outlook_calendar_url": calendars.outlook_calendar_url,
+    }
+
+
 class Renderer:
     """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones."""
 
@@ -121,6 +131,7 @@ class Renderer:
             iso_utc=iso_utc,
             duration=duration_text,
             safe_href=safe_href,
+            **_feature_filters(),
         )
         return env
 

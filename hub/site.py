@@ -49,16 +49,17 @@ AssetBuilder = Callable[[Hub], Iterable[Asset]]
 
 def page_builders() -> list[PageBuilder]:
     """Every module that adds pages, in the order their pages are planned."""
-    from . import announcement, archive, listing, people, recap
+    from . import announcement, archive, invite_page, listing, people, recap
 
-    return [listing.pages, announcement.pages, archive.pages, recap.pages, people.pages]
+    return [listing.pages, announcement.pages, invite_page.pages, archive.pages, recap.pages,
+            people.pages]
 
 
 def asset_builders() -> list[AssetBuilder]:
     """Every module that adds non-HTML files."""
-    from . import assets
+    from . import assets, calendars, feeds
 
-    return [assets.files]
+    return [assets.files, calendars.files, feeds.files]
 
 
 def plan_site(hub: Hub) -> Site:
@@ -77,9 +78,11 @@ def render_page(renderer: Renderer, page: Page, hub: Hub) -> str:
                            **page.context)
 
 
-def render_head(renderer: Renderer, page: Page, hub: Hub) -> str:
-    """Extra ``<head>`` tags for a generated page (description, social cards)."""
-    return renderer.render("chathub/head.html", page.url, hub=hub, config=hub.config, page=page)
+def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "") -> str:
+    """Extra ``<head>`` tags: the feed link on every page (``page`` None for pages chathub did not
+    generate, at ``url``); description and social cards on chathub's pages."""
+    return renderer.render("chathub/head.html", page.url if page else url, hub=hub,
+                           config=hub.config, page=page)
 
 
 def fingerprint(*parts: object) -> str:

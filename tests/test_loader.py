@@ -175,3 +175,16 @@ def test_check_takes_paths(make_hub, run_cli):
     assert code == 0 and "1 chat file checked" in out
     code, _, err = run_cli("check", "chats")
     assert code == 1 and "chats/bad.yml:" in err
+
+
+def test_new_reads_answers_piped_in(make_hub, monkeypatch, capsys):
+    import io
+
+    from hub.cli import main
+
+    hub = make_hub()
+    monkeypatch.setattr("sys.stdin", io.StringIO("Piped chat\n#Piped\n2026-10-01 09:30\n@someone\n"))
+    assert main(["new"]) == 0
+    text = (hub.chats / "piped-2026-10-01.yml").read_text()
+    assert '"Piped chat"' in text and '"@someone"' in text
+    assert main(["check"]) == 0

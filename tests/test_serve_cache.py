@@ -63,7 +63,7 @@ def _hub(make_hub, options: dict | None = None):
 
 
 def _chat_pages(slug: str) -> set[str]:
-    return {f"chats/{slug}/", f"chats/{slug}/archive/", f"chats/{slug}/recap/"}
+    return {f"chats/{slug}/{page}" for page in ("", "invite/", "archive/", "recap/")}
 
 
 def test_a_rebuild_renders_again_only_the_edited_chat_and_the_index_listing_it(make_hub, monkeypatch):

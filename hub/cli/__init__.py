@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from .. import __version__
 from ..config import ConfigError
 from ..problems import HubError
-from . import check, comply, fetch, import_, leads, new
+from . import check, comply, fetch, import_, invite, leads, new
 
-COMMANDS = (check, new, fetch, import_, comply, leads)
+COMMANDS = (check, new, invite, fetch, import_, comply, leads)
 
 
 def build_parser() -> argparse.ArgumentParser:

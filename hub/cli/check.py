@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..capture import window_problems
 from ..config import ConfigError, load_config
+from ..invite_check import check_kit
 from ..loader import find_chat_files, load_hub
 from ..model import HubConfig
 
@@ -16,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "check",
         help="validate chat files",
-        description="Validate chat files and print every problem as path:line:col: message. "
+        description="Validate chat files and print every problem as path:line:col: message, "
+        "including questions whose post would not fit X's 280 characters. "
         "With no PATH, checks the chats folder of the hub in the current folder.",
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
@@ -44,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
                 return 2
     hub, problems = load_hub(config, paths)
     problems.extend(window_problems(hub))
+    for chat in hub.chats:
+        problems.extend(check_kit(chat, config))
     for problem in sorted(problems.items):
         print(problem, file=sys.stderr)
     checked = len(paths) if paths is not None else len(find_chat_files(config.chats_dir))

@@ -13,7 +13,7 @@ from ..config import load_config
 from ..loader import read_chat
 
 TEMPLATE = """\
-# A chat of the {site_name} hub. Every field is explained in the README ("Chat files").
+# A chat for {site_name}. Every field is explained in the README ("Chat files").
 title: {title}
 hashtag: {hashtag}
 start: {start}          # local wall time in the zone below
@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "new",
         help="scaffold a new chat file",
         description="Write chats/<slug>.yml for a new chat. Asks for what is not given as an "
-        "option (when run in a terminal).",
+        "option (answers can also be piped in, one per line).",
     )
     parser.add_argument("--title", help="the chat's theme")
     parser.add_argument("--hashtag", help="the hashtag, with or without #")
@@ -66,9 +66,10 @@ def _ask(args: argparse.Namespace, name: str, prompt: str) -> str | None:
     value = getattr(args, name)
     if value:
         return str(value)
-    if not sys.stdin.isatty():
+    try:
+        answer = input(f"{prompt}: ").strip()
+    except (EOFError, OSError):  # no terminal and nothing piped in
         return None
-    answer = input(f"{prompt}: ").strip()
     return answer or None
 
 

@@ -1,0 +1,94 @@
+"""``chathub invite SLUG``: print a chat's invite kit and run sheet (drafts included)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from ..config import load_config
+from ..invite import KitItem, build_kit
+from ..loader import find_chat_files, read_chat
+from ..model import Chat
+from ..render import duration_text
+
+SECTIONS = {
+    "promotion": "Posts for X: promotion",
+    "run-sheet": "Run sheet (times in {zone})",
+    "blog": "Blog announcement (Markdown)",
+    "email": "E-mail invitation",
+}
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "invite",
+        help="print a chat's invite kit and run sheet",
+        description="Print the invite kit of chats/SLUG.yml: X posts (announcement, reminders, "
+        "invitations), the run sheet (welcome, guest introductions, Q1, Q2…, closing), a blog "
+        "post and an e-mail. Works for drafts too.",
+    )
+    parser.add_argument("slug", metavar="SLUG", help="the chat's slug (its file name without .yml)")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON list of {kind, channel, label, text, weighted_length, at}")
+    parser.set_defaults(run=run)
+
+
+def _find(slug: str, chats_dir: Path) -> Path | None:
+    name = Path(slug).name.removesuffix(".yml").removesuffix(".yaml")
+    return next((p for p in find_chat_files(chats_dir) if p.stem == name), None)
+
+
+def _when(item: KitItem, chat: Chat) -> str:
+    if item.at is None:
+        return ""
+    if item.section == "run-sheet":
+        minutes = round((item.at - chat.start).total_seconds() / 60)
+        return f"{item.at:%H:%M} (start + {minutes} min)" if minutes else f"{item.at:%H:%M} (start)"
+    return f"{item.at:%a %-d %b %Y, %H:%M %Z}"
+
+
+def format_kit(chat: Chat, items: list[KitItem]) -> str:
+    """The kit as text for people: a heading per section, then each item with its time and length."""
+    lines = [f"Invite kit: {chat.title} ({chat.tag})",
+             f"{chat.start:%A %-d %B %Y, %H:%M %Z} ({chat.timezone}), {duration_text(chat.duration)}"
+             + (f" [{chat.status}]" if chat.status != "scheduled" else "")]
+    section = ""
+    for item in items:
+        if item.section != section:
+            section = item.section
+            lines += ["", "=" * 72, SECTIONS[section].format(zone=chat.timezone), "=" * 72]
+        facts = [part for part in (
+            _when(item, chat),
+            f"{item.weighted_length}/280" if item.channel == "x" else "",
+            f"shortened from {item.too_long}" if item.too_long else "",
+        ) if part]
+        lines += ["", f"--- {item.label} [{item.kind}]" + (f" · {' · '.join(facts)}" if facts else "")]
+        lines.append(item.text)
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config()
+    path = _find(args.slug, config.chats_dir)
+    if path is None:
+        slugs = [p.stem for p in find_chat_files(config.chats_dir)]
+        close = difflib.get_close_matches(args.slug, slugs, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else (
+            f"; chathub check lists the {len(slugs)} chat files" if slugs else "; it has no chats yet")
+        print(f"chathub invite: no chat {args.slug!r} in {config.display_path(config.chats_dir)}/"
+              f"{hint}", file=sys.stderr)
+        return 2
+    chat, problems = read_chat(path, config)
+    if chat is None:
+        for problem in problems.errors:
+            print(problem, file=sys.stderr)
+        return 1
+    items = build_kit(chat, config)
+    if args.json:
+        print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(format_kit(chat, items))
+    return 0

@@ -1,0 +1,123 @@
+"""The feed (parsed with feedparser), its link on every page, and announcements' social cards."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urljoin
+
+import feedparser
+from conftest import CHAT
+
+from hub.config import load_config
+from hub.feeds import MAX_ENTRIES, make_feed
+from hub.loader import load_hub
+
+SITE = {"site_url": "https://hub.example.org/tenants/"}
+
+
+def _transcript(hub, slug: str) -> None:
+    (hub.chats / f"{slug}.tweets.json").write_text(json.dumps({"data": [], "includes": {}, "meta": {}}))
+
+
+def test_feed_carries_announcements_and_recaps_newest_first(make_hub):
+    hub = make_hub(site=SITE)
+    hub.add_chat("spring", CHAT.replace("2026-07-09", "2026-04-09"))
+    hub.add_chat("summer", CHAT)
+    hub.add_chat("autumn", CHAT.replace("2026-07-09", "2026-10-08") + "status: cancelled\n")
+    hub.add_chat("secret", CHAT.replace("2026-07-09", "2026-11-12") + "status: draft\n")
+    _transcript(hub, "spring")
+    hub.build()
+    feed = feedparser.parse((hub.site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "Test hub"
+    links = [entry.link for entry in feed.entries]
+    assert links == [
+        "https://hub.example.org/tenants/chats/autumn/",
+        "https://hub.example.org/tenants/chats/summer/",
+        "https://hub.example.org/tenants/chats/spring/recap/",
+        "https://hub.example.org/tenants/chats/spring/",
+    ]
+    dates = [entry.published_parsed for entry in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert feed.entries[0].title.startswith("Cancelled: ")
+    assert "#Tenants" in feed.entries[1].summary
+    assert feed.entries[2].title.startswith("Recap: ")
+    assert len({entry.id for entry in feed.entries}) == 4
+
+
+def test_feed_is_bounded_and_reproducible(make_hub, monkeypatch):
+    hub = make_hub()
+    for day in range(1, 29):
+        for month in ("01", "02"):
+            hub.add_chat(f"c-{month}-{day:02d}", CHAT.replace("2026-07-09", f"2026-{month}-{day:02d}"))
+    config = load_config()
+    loaded, problems = load_hub(config)
+    assert not problems.errors
+    first = make_feed(loaded)
+    feed = feedparser.parse(first)
+    assert len(feed.entries) == MAX_ENTRIES == 50
+    assert feed.entries[0].link == "chats/c-02-28/"  # relative to feed.xml without a site_url
+    monkeypatch.setenv("CHATHUB_NOW", "2027-01-01T00:00:00Z")
+    assert make_feed(load_hub(load_config())[0]) == first
+
+
+def test_hostile_titles_survive_the_feed_as_text(make_hub):
+    hub = make_hub()
+    hub.add_chat("evil", CHAT.replace('"Leases in 2027"', '"<script>alert(1)</script> & co"'))
+    hub.build()
+    raw = (hub.site / "feed.xml").read_text()
+    assert "<script>" not in raw
+    feed = feedparser.parse(raw)
+    assert "alert(1)" in feed.entries[0].title and "& co" in feed.entries[0].title
+
+
+def test_every_page_advertises_the_feed_with_a_relative_link(make_hub):
+    hub = make_hub(site=SITE)
+    (hub.root / "content" / "about.md").write_text("# About\n\nHello.\n")
+    hub.add_chat("leases", CHAT)
+    hub.build()
+    pages = ["", "about/", "chats/", "chats/leases/", "chats/leases/invite/"]
+    for url in pages:
+        links = hub.html(url).select('link[rel="alternate"][type="application/rss+xml"]')
+        assert len(links) == 1, url
+        href = links[0]["href"]
+        assert "://" not in href and not href.startswith("/"), href
+        page_url = f"https://hub.example.org/tenants/{url}"
+        assert urljoin(page_url, href) == "https://hub.example.org/tenants/feed.xml"
+
+
+def test_announcement_has_social_cards(make_hub):
+    hub = make_hub({"organization": "@HostCo"}, site=SITE)
+    hub.add_chat("leases", CHAT + "image: https://img.example.org/leases.png\n"
+                 "description: A chat about <leases> & terms\n")
+    hub.add_chat("plain", CHAT.replace("2026-07-09", "2026-08-13"))
+    hub.build()
+    soup = hub.html("chats/leases/")
+
+    def meta(key: str) -> str:
+        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+        assert tag is not None, key
+        return tag["content"]
+
+    assert meta("og:title") == "Leases in 2027"
+    assert meta("og:url") == "https://hub.example.org/tenants/chats/leases/"
+    assert meta("og:image") == "https://img.example.org/leases.png"
+    assert meta("og:description") == "A chat about <leases> & terms"
+    assert meta("og:type") == "article"
+    assert meta("twitter:card") == "summary_large_image"
+    assert meta("twitter:image") == "https://img.example.org/leases.png"
+    assert meta("twitter:site") == "@HostCo"
+    assert "<leases>" not in (hub.site / "chats/leases/index.html").read_text()
+    plain = hub.html("chats/plain/")
+    assert plain.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert plain.find("meta", attrs={"property": "og:image"}) is None
+    assert "#Tenants" in plain.find("meta", attrs={"property": "og:description"})["content"]
+
+
+def test_no_og_url_without_site_url(make_hub):
+    hub = make_hub()
+    hub.add_chat("leases", CHAT)
+    hub.build()
+    soup = hub.html("chats/leases/")
+    assert soup.find("meta", attrs={"property": "og:url"}) is None
+    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
