@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import yaml
 from markupsafe import Markup, escape
@@ -144,6 +145,15 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if self.hub is not None:
             spec = self.pages.get(page.file.src_uri)
             context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub, page.url))
+        return context
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str,
+                            config: MkDocsConfig) -> dict[str, Any]:
+        """Theme pages with no source (404.html) advertise the feed too, by absolute path."""
+        if self.hub is not None:
+            base = urlsplit(config.site_url or "").path or "/"
+            href = base.rstrip("/") + "/feed.xml"
+            context["chathub_head"] = Markup(render_head(self.renderer, None, self.hub, "", href))
         return context
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> Any:
