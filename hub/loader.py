@@ -499,7 +499,7 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
         start, problem = resolve_start(raw, zone_name)
         if problem:
             ctx.error(node, problem)
-    if failed or start is None or problems.errors:
+    if failed or start is None:  # a chat with only other problems still loads, for later checks
         return None, problems
     values.update(start=start, timezone=zone_name)
     return Chat(slug=slug, source=path, positions=positions, **values), problems
