@@ -322,8 +322,6 @@ def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
     if not POST_ID_RE.match(value):
         ctx.error(node, f"{value!r} is not a post id (digits only; quote it to keep every digit)")
         return None
-    if node.tag == "tag:yaml.org,2002:int" and len(value) > 15:
-        ctx.warn(node, "quote long post ids (\"...\") so no tool rounds them")
     return value
 
 
