@@ -2152,8 +2152,6 @@ def test_fetch_shows_a_progress_bar_in_a_terminal(capture_hub, fake_x, capsys, m
     assert "bar" in err and "posts" in err, err  # tqdm's bar (it refreshes at most every 0.1 s)
 
 
-@pytest.mark.xfail(strict=True, reason="minor: hub/cli/import_.py rewrites meta.imports[].imported_at "
-                   "on every run, so importing the same file again (same content) changes the file")
 def test_reimporting_the_same_file_leaves_the_file_byte_identical(import_hub, capsys, monkeypatch):
     source = str(SHARED / "twarc-csv" / "two_tweets.jsonl")
     monkeypatch.setenv("CHATHUB_NOW", iso(NOW))  # two runs a few seconds apart, made reproducible
@@ -2182,9 +2180,6 @@ def test_chat_with_an_empty_transcript_still_builds(tmp_path):
     assert figure(page(site, "chats/quiet/recap/"), "posts") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: hub/loader.py _post_id warns on unquoted long ids and the "
-                   "plugin logs chat warnings, so `mkdocs build --strict` aborts although PyYAML read "
-                   "the id exactly")
 def test_unquoted_highlight_ids_work_in_a_strict_build(tmp_path):
     root = write_hub(tmp_path / "hl")
     start = NOW - timedelta(days=5)
