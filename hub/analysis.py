@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from .model import Chat, Question
@@ -118,7 +118,9 @@ class Timeline:
     @property
     def labels(self) -> list[str]:
         """The local time of each minute, as HH:MM."""
-        return [(self.start + timedelta(minutes=i)).strftime("%H:%M") for i in range(len(self.counts))]
+        zone, first = self.start.tzinfo, self.start.astimezone(UTC)
+        return [(first + timedelta(minutes=i)).astimezone(zone).strftime("%H:%M")
+                for i in range(len(self.counts))]
 
     @property
     def ticks(self) -> list[tuple[int, str]]:

@@ -67,6 +67,14 @@ def describe(chat: Chat, config: HubConfig) -> str:
     return "\n".join(lines)
 
 
+def ical_time(moment: datetime) -> datetime:
+    """``moment`` with its zone, or in UTC when its wall time happens twice (a DST fall-back):
+    a TZID time cannot say which of the two it means."""
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        return moment.astimezone(UTC)
+    return moment
+
+
 def make_event(chat: Chat, config: HubConfig) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", event_uid(chat, config))
@@ -74,8 +82,8 @@ def make_event(chat: Chat, config: HubConfig) -> icalendar.Event:
     event.add("sequence", 1 if chat.cancelled else 0)
     event.add("status", "CANCELLED" if chat.cancelled else "CONFIRMED")
     event.add("summary", summary(chat))
-    event.add("dtstart", chat.start)
-    event.add("dtend", chat.end)
+    event.add("dtstart", ical_time(chat.start))
+    event.add("dtend", ical_time(chat.end))
     event.add("location", f"On X: {chat.tag}")
     event.add("url", config.absolute_url(f"chats/{chat.slug}/"))
     event.add("description", describe(chat, config))

@@ -6,6 +6,7 @@ same chat files always give the same feed.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,7 +76,7 @@ def make_feed(hub: Hub) -> bytes:
         item.link(href=url)
         item.guid(url, permalink=bool(config.site_url))
         item.pubDate(entry.date)
-        item.description(entry.text)
+        item.description(html.escape(entry.text))  # readers treat it as HTML: keep it text
         item.category(term=entry.kind)
     return feed.rss_str(pretty=True)
 

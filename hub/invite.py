@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .model import Chat, HubConfig, Person
+from .model import Chat, HubConfig, Person, Question
 from .problems import HubError, Problem
 from .render import TEMPLATES, duration_text, render_markdown
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
@@ -132,7 +132,7 @@ def _text_env(dirs: tuple[Path, ...]) -> jinja2.Environment:
 @cache
 def _override_env() -> jinja2.Environment:
     """Chat files' own texts run sandboxed: they may read variables, not call into Python."""
-    return _environment(SandboxedEnvironment)
+    return _environment(ImmutableSandboxedEnvironment)
 
 
 @lru_cache(maxsize=256)
@@ -182,6 +182,39 @@ def _base_context(chat: Chat, config: HubConfig) -> dict[str, Any]:
     }
 
 
+def _plain(value: Any) -> Any:
+    """``value`` as plain data (text, numbers, lists, mappings): what a YAML override may see.
+
+    Overrides come from chat files, so they never get live objects: no paths or methods that
+    could read files or the environment (and so leak a token onto the site).
+    """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Person):
+        return {"handle": value.handle, "at": value.at, "name": value.name, "bio": value.bio,
+                "url": value.url, "display_name": value.display_name,
+                "profile_url": value.profile_url}
+    if isinstance(value, Question):
+        return {"number": value.number, "label": value.label, "text": value.text,
+                "minutes": value.minutes}
+    if isinstance(value, Chat):
+        return {name: _plain(getattr(value, name)) for name in (
+            "slug", "title", "hashtag", "tag", "timezone", "duration", "description", "about",
+            "followup", "start", "start_utc", "end", "host", "moderators", "guests", "questions")}
+    return str(value)
+
+
+def plain_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The template context of a kit text, as plain data for a YAML override."""
+    return {key: _plain(value) for key, value in context.items()}
+
+
 def _render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
                      config: HubConfig) -> str:
     """Render a kit template; a broken one (say, in theme_overrides/) is a located HubError."""
@@ -217,7 +250,7 @@ class _Maker:
         override = self.chat.invite.get(key)
         if override is not None:
             try:
-                return _override_template(override).render(context)
+                return _override_template(override).render(plain_context(context))
             except jinja2.TemplateError as exc:
                 notes.append(f"invite text {key!r} could not be used: {exc}")
         return _render_template(self.env, f"chathub/kit/{template}.txt", context, self.config)

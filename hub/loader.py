@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,8 +22,9 @@ from .problems import Problems
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
-# X treats letters, marks, digits and underscores as hashtag characters; at least one non-digit.
-HASHTAG_RE = re.compile(r"^(?=.*[^\W\d])[\w\u00b7\u200c\u0e00-\u0e7f]+$")
+# Beyond letters, marks, digits and "_", the few characters twitter-text allows inside hashtags.
+HASHTAG_EXTRA = set("\u00b7\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
+                    "\u3003\u0f0b\u0f0c")
 POST_ID_RE = re.compile(r"^\d{1,25}$")
 START_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 PERSON_KEYS = ("handle", "name", "bio", "url", "avatar")
@@ -227,18 +229,30 @@ def _questions(node: yaml.Node, ctx: _Ctx) -> list[Question] | None:
     return [Question(i, text, minutes) for i, (text, minutes) in enumerate(items, start=1)]
 
 
+def hashtag_problem(tag: str) -> str | None:
+    """Why X would not link ``#tag`` as a hashtag (twitter-text's rules), or None."""
+    if not tag:
+        return "it is empty"
+    if re.search(r"\s", tag):
+        return "it contains a space"
+    allowed = ("L", "M", "N")
+    for char in tag:
+        category = unicodedata.category(char)
+        if not ((category[0] in allowed and category != "No" and category != "Nl")
+                or char == "_" or char in HASHTAG_EXTRA):
+            return f"it contains {char!r}; use only letters, digits and underscores"
+    if not any(unicodedata.category(char)[0] in ("L", "M") for char in tag):
+        return "it is only digits" if tag.isdigit() else "it needs at least one letter"
+    return None
+
+
 def _hashtag(node: yaml.Node, ctx: _Ctx) -> str | None:
     value = _scalar(node, ctx, "hashtag")
     if value is None:
         return None
     tag = value.strip().removeprefix("#").removeprefix("＃")
-    if not tag or not HASHTAG_RE.match(tag):
-        if tag.isdigit():
-            reason = "it is only digits"
-        elif re.search(r"\s", tag):
-            reason = "it contains a space"
-        else:
-            reason = "it may hold only letters, digits and underscores"
+    reason = hashtag_problem(tag)
+    if reason:
         ctx.error(node, f"hashtag {value!r} would not work as a hashtag on X: {reason}")
         return None
     if len(tag) + 1 > ctx.config.long_hashtag:
@@ -308,8 +322,6 @@ def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
     if not POST_ID_RE.match(value):
         ctx.error(node, f"{value!r} is not a post id (digits only; quote it to keep every digit)")
         return None
-    if node.tag == "tag:yaml.org,2002:int" and len(value) > 15:
-        ctx.warn(node, "quote long post ids (\"...\") so no tool rounds them")
     return value
 
 
@@ -411,9 +423,15 @@ def _offset(moment: datetime) -> str:
 
 def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and context and ("quoted scalar" in context or "flow" in context):
+        # An unclosed quote or bracket: the parser notices later; point at where it opened.
+        mark = opened
+        problem = f"{problem}; the {'quote' if 'quoted' in context else 'bracket'} opened here "
+        problem += "is not closed where it should be"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if "?" in source_line and "[" in source_line:
@@ -479,7 +497,7 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
         start, problem = resolve_start(raw, zone_name)
         if problem:
             ctx.error(node, problem)
-    if failed or start is None or problems.errors:
+    if failed or start is None:  # a chat with only other problems still loads, for later checks
         return None, problems
     values.update(start=start, timezone=zone_name)
     return Chat(slug=slug, source=path, positions=positions, **values), problems

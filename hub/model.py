@@ -91,7 +91,8 @@ class Chat:
 
     @property
     def end(self) -> datetime:
-        return self.start + timedelta(minutes=self.duration)
+        """The real end: ``duration`` minutes after the start, even across a DST change."""
+        return (self.start_utc + timedelta(minutes=self.duration)).astimezone(self.zone)
 
     @property
     def start_utc(self) -> datetime:

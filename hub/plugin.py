@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 from mkdocs.config import base
@@ -218,6 +219,15 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if self.hub is not None:
             spec = self.pages.get(page.file.src_uri)
             context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub, page.url))
+        return context
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str,
+                            config: MkDocsConfig) -> dict[str, Any]:
+        """Theme pages with no source (404.html) advertise the feed too, by absolute path."""
+        if self.hub is not None:
+            base = urlsplit(config.site_url or "").path or "/"
+            href = base.rstrip("/") + "/feed.xml"
+            context["chathub_head"] = Markup(render_head(self.renderer, None, self.hub, "", href))
         return context
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> Any:

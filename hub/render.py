@@ -10,10 +10,13 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 import jinja2
 import markdown
 from jinja2.compiler import CodeGenerator
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,11 +34,29 @@ def relative_url(target: str, from_url: str) -> str:
     return rel + (f"#{fragment}" if fragment else "")
 
 
+class _SafeLinks(Treeprocessor):
+    """Drops links and images whose URL has a scheme other than http(s) or mailto."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _allowed_url(value):
+                    del element.attrib[attribute]
+
+
+def _allowed_url(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in ("", "http", "https", "mailto") and not url.strip().startswith("//")
+
+
 def render_markdown(text: str) -> Markup:
-    """Markdown written by the hub's editors (trusted authors, but raw HTML is escaped)."""
+    """Markdown written by the hub's editors: raw HTML is escaped, and links are http(s),
+    mailto or relative only."""
     md = markdown.Markdown(extensions=["extra", "sane_lists"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_SafeLinks(md), "chathub_safe_links", 0)
     return Markup(md.convert(text))
 
 

@@ -46,8 +46,9 @@ def in_zone(chat: Chat, moment: datetime) -> datetime:
 def reminder_time(chat: Chat, key: str) -> datetime:
     """A week and a day before keep the local clock time; an hour before is 60 real minutes."""
     days, hours = REMINDERS[key]
-    local = (chat.start.replace(tzinfo=None) - timedelta(days=days)).replace(tzinfo=chat.zone)
-    return in_zone(chat, local) - timedelta(hours=hours) if hours else in_zone(chat, local)
+    local = in_zone(chat, (chat.start.replace(tzinfo=None) - timedelta(days=days))
+                    .replace(tzinfo=chat.zone))
+    return in_zone(chat, local.astimezone(UTC) - timedelta(hours=hours))
 
 
 def _edges(duration: int) -> tuple[int, int]:
@@ -59,31 +60,33 @@ def plan_run_sheet(chat: Chat) -> RunSheet:
     """Welcome at the start, guests introduced next, questions over the rest, then the closing.
 
     A question with ``minutes`` gets that long; the others share the time left equally (at least
-    a minute each). Times are whole minutes from the start, as real instants.
+    a minute each). When the questions need more time than the chat has, every slot shrinks in
+    proportion so that all of them still fall inside the chat (``overrun`` says by how much they
+    did not fit). Times are real instants, counted from the start in UTC.
     """
     opening, closing = _edges(chat.duration)
     start = chat.start_utc
     guests = len(chat.guests)
     intros = [start + timedelta(minutes=round(opening * (i + 1) / (guests + 1)) or 1)
               for i in range(guests)]
-    window = chat.duration - opening - closing
+    window = max(0, chat.duration - opening - closing)
     fixed = sum(q.minutes or 0 for q in chat.questions)
     free = [q for q in chat.questions if q.minutes is None]
     share = max(1.0, (window - fixed) / len(free)) if free else 0.0
+    lengths = [float(q.minutes) if q.minutes is not None else share for q in chat.questions]
+    needed = sum(lengths)
+    scale = window / needed if needed > window else 1.0
     slots: list[Slot] = []
     offset = float(opening)
-    for question in chat.questions:
-        length = float(question.minutes) if question.minutes is not None else share
-        at = start + timedelta(minutes=round(offset))
-        slots.append(Slot(question, in_zone(chat, at), round(offset + length) - round(offset)))
-        offset += length
-    needed = round(offset) - opening
-    end_of_questions = start + timedelta(minutes=round(offset))
-    closing_at = max(start + timedelta(minutes=chat.duration - closing), end_of_questions)
+    for question, length in zip(chat.questions, lengths, strict=True):
+        at = start + timedelta(seconds=round(offset * 60))
+        slots.append(Slot(question, in_zone(chat, at), max(1, round(length * scale))))
+        offset += length * scale
+    closing_at = start + timedelta(minutes=chat.duration - closing)
     return RunSheet(
         welcome=chat.start,
         intros=[in_zone(chat, t) for t in intros],
         slots=slots,
         closing=in_zone(chat, closing_at),
-        overrun=max(0, needed - window),
+        overrun=max(0, round(needed - window)),
     )

@@ -78,11 +78,13 @@ def render_page(renderer: Renderer, page: Page, hub: Hub) -> str:
                            **page.context)
 
 
-def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "") -> str:
+def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",
+                feed_href: str = "") -> str:
     """Extra ``<head>`` tags: the feed link on every page (``page`` None for pages chathub did not
-    generate, at ``url``); description and social cards on chathub's pages."""
+    generate, at ``url``); description and social cards on chathub's pages. ``feed_href``
+    replaces the relative feed link where a page can be served at any path (404.html)."""
     return renderer.render("chathub/head.html", page.url if page else url, hub=hub,
-                           config=hub.config, page=page)
+                           config=hub.config, page=page, feed_href=feed_href)
 
 
 def fingerprint(*parts: object) -> str:

@@ -100,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
     hub = load()
     try:
         chats = due_chats(hub) if args.due else pick(hub, args.slugs)
+        if args.due and not chats:
+            print("no chat is due: every ended chat has a complete transcript")
+            return 0
         token = read_token()
         plans = _plans(hub, chats, args)
     except CommandError as exc:

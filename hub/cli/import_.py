@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
         document = merge_documents(document, doc, keep_stored=True)
         outside = f", {left_out} outside the chat's window left out" if left_out else ""
         print(f"{path}: {plural(count, 'post')}, {new} new{outside}")
-        records[path.name] = {"file": path.name, "imported_at": iso(config.now), "posts": count}
+        earlier = records.get(path.name)
+        if not (new == 0 and earlier and earlier.get("posts") == count):  # same file again: no diff
+            records[path.name] = {"file": path.name, "imported_at": iso(config.now), "posts": count}
     assert document is not None
     meta["imports"] = [records[name] for name in sorted(records)]
     if args.complete:

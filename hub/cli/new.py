@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from ..config import load_config
-from ..loader import read_chat
+from ..invite_check import check_kit
+from ..loader import load_hub
 
 TEMPLATE = """\
 # A chat for {site_name}. Every field is explained in the README ("Chat files").
@@ -108,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         draft = Path(scratch) / path.name
         draft.write_text(text, encoding="utf-8")
-        chat, problems = read_chat(draft, config)
-    if problems.errors or chat is None:
+        hub, problems = load_hub(config, [draft])  # as chathub check would: overlaps included
+        for chat in hub.chats:
+            problems.extend(check_kit(chat, config))
+    if problems.errors or not hub.chats:
         for problem in problems.errors:
             print(f"{config.display_path(path)}:{problem.line}:{problem.col}: {problem.message}",
                   file=sys.stderr)
