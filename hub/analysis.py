@@ -342,7 +342,7 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
         chat=chat,
         posts=posts,
         sections=shown,
-        figures=_figures(posts, visible, by_id),
+        figures=_figures(posts, visible),
         contributors=contributors,
         highlights=_highlights(chat, shown, entries, place, team),
         unanswered=_unanswered(posts, entries, team, hide, known),
@@ -398,14 +398,18 @@ def _reply_note(post: Post, parent_id: str, by_id: dict[str, Post], known: dict[
     return user.at, f"https://x.com/{user.handle}/status/{parent_id}"
 
 
-def _figures(posts: list[Post], visible: list[Post], by_id: dict[str, Post]) -> Figures:
+def _figures(posts: list[Post], visible: list[Post]) -> Figures:
     impressions = [p.metrics.impressions for p in posts if p.metrics.impressions is not None]
-    captured_reposts = sum(1 for p in visible if p.is_retweet and p.retweet_of not in by_id)
+    captured = Counter(p.retweet_of for p in visible if p.is_retweet)
+    shown = {p.id for p in posts}
+    # A post's reposts: X's count, or the reposts captured in the transcript when there are more.
+    reposts = sum(max(p.metrics.retweets, captured.get(p.id, 0)) for p in posts)
+    reposts += sum(n for original, n in captured.items() if original not in shown)
     return Figures(
         posts=len(posts),
         participants=len({p.author.key for p in posts}),
         replies=sum(1 for p in posts if p.reply_to),
-        reposts=sum(p.metrics.retweets for p in posts) + captured_reposts,
+        reposts=reposts,
         likes=sum(p.metrics.likes for p in posts),
         impressions=sum(impressions) if impressions else None,
     )

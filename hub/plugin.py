@@ -66,7 +66,7 @@ class ChatHubConfig(base.Config):
     chats_dir = c.Type(str, default="chats")
     timezone = c.Type(str, default="UTC")
     organization = c.Optional(c.Type(str))
-    hide = c.ListOfItems(c.Type(str), default=[])
+    hide = c.ListOfItems(c.Type((str, int)), default=[])
     per_page = c.Type(int, default=20)
     long_hashtag = c.Type(int, default=16)
     lead_keywords = c.Optional(c.ListOfItems(c.Type(str)))
@@ -144,8 +144,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         hub, problems = load_hub(self._hub_config(config))
-        for warning in problems.warnings:
-            log.warning(str(warning))
+        for warning in problems.warnings:  # advice (chathub check shows it too): never fails --strict
+            log.info(str(warning))
         if problems.errors:
             for error in problems.errors:
                 log.error(str(error))

@@ -346,6 +346,31 @@ def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
 _TAGS = (("hashtag", "hashtags", "#＃", "%23"), ("cashtag", "cashtags", "$", "%24"))
 
 
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_MENTION_IN_TEXT = re.compile(r"(?<![\w@＠])[@＠]([A-Za-z0-9_]{1,15})(?![\w@])")
+_HASHTAG_IN_TEXT = re.compile(r"(?<![\w#＃&])[#＃](\w*[^\W\d_]\w*)")
+
+
+def derive_entities(raw: str) -> dict[str, list[dict[str, Any]]]:
+    """Entities found in the text itself, for posts stored without an ``entities`` object
+    (hand-made or converted transcripts): links, @mentions and #hashtags, with their offsets."""
+    urls = []
+    for match in _URL_IN_TEXT.finditer(raw):
+        url = match.group().rstrip(".,;:!?)]}")
+        urls.append({"start": match.start(), "end": match.start() + len(url), "url": url,
+                     "expanded_url": url, "display_url": url})  # shown as written
+    taken = [(u["start"], u["end"]) for u in urls]
+
+    def free(start: int) -> bool:
+        return not any(a <= start < b for a, b in taken)
+
+    mentions = [{"start": m.start(), "end": m.end(), "username": m.group(1)}
+                for m in _MENTION_IN_TEXT.finditer(raw) if free(m.start())]
+    hashtags = [{"start": m.start(), "end": m.end(), "tag": m.group(1)}
+                for m in _HASHTAG_IN_TEXT.finditer(raw) if free(m.start())]
+    return {"urls": urls, "mentions": mentions, "hashtags": hashtags}
+
+
 def split_text(data: Mapping[str, Any], raw: str, hidden: frozenset[str] = frozenset()
                ) -> tuple[str, tuple[Segment, ...]]:
     """The unescaped text of a post and its segments (entities become links)."""
@@ -372,6 +397,8 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
     get = data.get
     note = get("note_tweet")
     source = note if note and note.get("text") else data
+    if "entities" not in source and source.get("text"):  # X always sends entities it found
+        source = {**source, "entities": derive_entities(_str(source.get("text")))}
     text, segments = split_text(source, _str(source.get("text")), hidden)
     refs = {_str(r.get("type")): _str(r.get("id")) for r in get("referenced_tweets") or ()
             if r.get("id")} if "referenced_tweets" in data else {}

@@ -1879,9 +1879,6 @@ def test_unknown_and_handle_less_authors_do_not_break_the_build(hub_edge):
             assert a["href"].startswith(("https://", "#", "../", "./"))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: hub/posts.py split_text links only what the post's "
-                   "`entities` object lists; a post without entities shows @mentions, #hashtags and "
-                   "URLs as plain text")
 def test_entities_missing_from_a_post_still_link_mentions_hashtags_and_urls(hub_edge):
     """A hand-written (or old) post without an ``entities`` object: its @mention, #hashtag and
     URL are still made into links, as X's display requirements ask."""
@@ -1893,9 +1890,6 @@ def test_entities_missing_from_a_post_still_link_mentions_hashtags_and_urls(hub_
     assert any("t.co/bare1" in label for label in texts), texts
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: hub/analysis.py _figures counts a captured retweet only "
-                   "when its original is not in the transcript; a retweet of a chat post whose "
-                   "retweet_count is 0 counts nowhere")
 def test_captured_reposts_count_in_the_stats(hub_edge):
     """Two retweets of a chat post sit in the transcript (its stored retweet_count is 0, as in a
     capture made before they happened): "Retweets are not repeated; they count in the stats"."""

@@ -188,3 +188,15 @@ def test_new_reads_answers_piped_in(make_hub, monkeypatch, capsys):
     text = (hub.chats / "piped-2026-10-01.yml").read_text()
     assert '"Piped chat"' in text and '"@someone"' in text
     assert main(["check"]) == 0
+
+
+def test_warnings_are_shown_but_never_fail_a_strict_build(make_hub, caplog):
+    import logging
+
+    hub = make_hub()
+    hub.add_chat("long", CHAT.replace('"#Tenants"', '"#CommercialRealEstateTenants"'))
+    with caplog.at_level(logging.INFO):
+        hub.build(strict=True)
+    assert (hub.site / "chats/long/index.html").exists()
+    assert any("chats/long.yml:2:" in r.getMessage() and "shorter" in r.getMessage()
+               for r in caplog.records)
