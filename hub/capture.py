@@ -295,8 +295,13 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
     outcome.complete = window_read and not outcome.capped and not pending
     meta.update({
         "query": plan.query,
-        "start_time": iso(plan.window.start),
+        "start_time": iso(plan.window.start),  # the API's own names for the window asked for
         "end_time": iso(plan.window.end),
+        "window": {"start_time": iso(plan.window.start), "end_time": iso(plan.window.end),
+                   "before_minutes": round((plan.chat.start_utc - plan.window.start)
+                                           .total_seconds() / 60),
+                   "after_minutes": round((plan.window.end - plan.chat.end_utc)
+                                          .total_seconds() / 60)},
         "fetched_at": iso(plan.now),
         "fetched_until": iso(fetched_until),
         "complete": outcome.complete,
