@@ -146,3 +146,12 @@ def test_serve_watches_the_chats_folder(make_hub):
 
     config.plugins.on_serve(Server(), config=config, builder=None)
     assert str(hub.chats) in [str(p) for p in watched]
+
+
+def test_cancelled_chats_do_not_invite_people_to_take_part(make_hub):
+    hub = make_hub()
+    hub.add_chat("on", CHAT)
+    hub.add_chat("off", CHAT.replace("2026-07-09", "2026-09-09") + "status: cancelled\n")
+    hub.build()
+    assert hub.html("chats/on/").select_one(".chathub-take-part") is not None
+    assert hub.html("chats/off/").select_one(".chathub-take-part") is None
