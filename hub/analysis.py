@@ -147,10 +147,6 @@ class Analysis:
     entries: dict[str, Entry]  # post id -> entry
 
     @property
-    def participants(self) -> list[Contributor]:
-        return self.contributors
-
-    @property
     def top_contributors(self) -> list[Contributor]:
         return [c for c in self.contributors if c.role not in ("host", "moderator")][:TOP_CONTRIBUTORS]
 

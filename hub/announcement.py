@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .model import Chat, Hub
+from .render import format_time
 from .site import Page, fingerprint
 
 
@@ -23,9 +24,8 @@ def pages(hub: Hub) -> Iterator[Page]:
         state = "cancelled" if chat.cancelled else (
             "ended" if chat.has_ended(now) else "live" if chat.has_started(now) else "upcoming"
         )
-        description = chat.description or (
-            f"{chat.tag} chat: {chat.title}, {chat.start:%A %-d %B %Y, %H:%M %Z}."
-        )
+        description = chat.description or f"{chat.tag} chat: {chat.title}, {format_time(chat.start)}."
+        visible, has_archive = questions_visible(chat, hub), chat.transcript_path.exists()
         yield Page(
             url=chat_url(chat),
             title=chat.title,
@@ -33,13 +33,13 @@ def pages(hub: Hub) -> Iterator[Page]:
             context={
                 "chat": chat,
                 "state": state,
-                "show_questions": questions_visible(chat, hub),
-                "has_archive": chat.transcript_path.exists(),
+                "show_questions": visible,
+                "has_archive": has_archive,
             },
             description=description,
             social={"type": "article", "image": chat.image},
             key=fingerprint(
-                "announcement", chat.source.read_bytes(), state, questions_visible(chat, hub),
-                chat.transcript_path.exists(), hub.config.site_url,
+                "announcement", chat.source.read_bytes(), state, visible, has_archive,
+                hub.config.site_url,
             ),
         )

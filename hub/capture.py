@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -101,7 +101,6 @@ class FetchOutcome:
     capped: bool = False
     written: bool = False
     conversations: int = 0
-    document: Document = field(default_factory=empty_document)
 
 
 def iso(moment: datetime) -> str:
@@ -322,7 +321,6 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
     outcome.reads = client.reads - reads_before
     outcome.requests = client.requests - requests_before
     outcome.written = write_transcript(chat.transcript_path, document)
-    outcome.document = document
     return outcome
 
 

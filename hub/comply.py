@@ -18,7 +18,6 @@ from .transcript import (
     Item,
     hide_posts,
     merge_documents,
-    post_ids,
     remove_posts,
 )
 
@@ -153,9 +152,9 @@ def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) 
     if gone_users:
         updated["includes"]["users"] = [u for u in updated["includes"].get("users") or []
                                         if str(u.get("id")) not in gone_users]
-    before = post_ids(updated) | {str(t.get("id")) for t in updated["includes"].get("tweets") or []}
+    before = set(stored_post_ids(updated))
     updated = remove_posts(updated, gone)
-    after = post_ids(updated) | {str(t.get("id")) for t in updated["includes"].get("tweets") or []}
+    after = set(stored_post_ids(updated))
     report.removed = before - after
     report.edited -= report.removed
     report.updated -= report.removed

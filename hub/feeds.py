@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
-from .invite import plain_text
 from .model import Chat, Hub
-from .render import duration_text
+from .render import duration_text, plain_text
 from .site import Asset
 
 FEED = "feed.xml"

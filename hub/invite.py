@@ -9,7 +9,6 @@ with ``@``.
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .model import Chat, HubConfig, Person, Question
 from .problems import HubError, Problem
-from .render import TEMPLATES, duration_text, render_markdown
+from .render import TEMPLATES, duration_text, plain_text
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
 from .xtext import cut_post, finish_post, fit_post, fits, tidy, weighted_length
 
@@ -106,14 +105,6 @@ def text_problem(text: str) -> str | None:
     except jinja2.TemplateSyntaxError as exc:
         return f"invite text is not a valid template: {exc.message} (line {exc.lineno} of the text)"
     return None
-
-
-@lru_cache(maxsize=1024)
-def plain_text(markdown_text: str) -> str:
-    """Markdown as plain text (for posts): links and emphasis dropped, paragraphs joined."""
-    rendered = str(render_markdown(markdown_text))
-    text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _environment(cls: type[jinja2.Environment], **options: Any) -> jinja2.Environment:

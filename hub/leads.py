@@ -52,9 +52,8 @@ def find_leads(analyses: Iterable[Analysis], keywords: Sequence[str]) -> list[Le
     patterns = [(k, keyword_pattern(k)) for k in keywords if k.strip()]
     leads: dict[str, Lead] = {}
     for analysis in analyses:
-        team = {p.key for p in [*analysis.chat.team, *analysis.chat.guests]}
         for post in analysis.posts:
-            if post.author.handle.lower() in team:
+            if analysis.entries[post.id].role:  # the chat's host, moderators and guests
                 continue
             text = _searchable(post)
             found = [k for k, pattern in patterns if pattern.search(text)]

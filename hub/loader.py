@@ -545,8 +545,8 @@ def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hu
             chats.append(chat)
     if paths is not None:
         # Overlaps are judged against the whole hub, but reported only for the files asked about.
-        others = [c for c in load_hub(config)[0].chats if c.source.resolve() not in
-                  {p.resolve() for p in files}]
+        asked = {p.resolve() for p in files}
+        others = [c for c in load_hub(config)[0].chats if c.source.resolve() not in asked]
         wanted = {config.display_path(p) for p in files}
         for problem in check_overlaps(chats + others, config).items:
             if problem.path in wanted:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import posixpath
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,6 +59,15 @@ def render_markdown(text: str) -> Markup:
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_SafeLinks(md), "chathub_safe_links", 0)
     return Markup(md.convert(text))
+
+
+@lru_cache(maxsize=1024)
+def plain_text(markdown_text: str) -> str:
+    """Markdown as plain text (for posts and feeds): links and emphasis dropped, paragraphs
+    joined."""
+    rendered = str(render_markdown(markdown_text))
+    text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def format_time(moment: datetime, fmt: str = "%A %-d %B %Y, %H:%M %Z") -> str:

@@ -100,19 +100,17 @@ def run(args: argparse.Namespace) -> int:
     hub = load()
     try:
         chats = due_chats(hub) if args.due else pick(hub, args.slugs)
-        if args.due and not chats:
-            print("no chat is due: every ended chat has a complete transcript")
-            return 0
-        token = read_token()
         plans = _plans(hub, chats, args)
     except CommandError as exc:
         return fail("fetch", str(exc))
-    except XError as exc:
-        return fail("fetch", str(exc), 2)
     if not plans:
         if args.due:
             print("no chat is due: every ended chat has a complete transcript")
         return 0
+    try:
+        token = read_token()
+    except XError as exc:
+        return fail("fetch", str(exc), 2)
     interactive = sys.stderr.isatty()
     client = XClient(token, say=lambda m: tqdm.write(m, file=sys.stderr))
     budget = args.max_posts

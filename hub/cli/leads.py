@@ -32,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config()
     hub, problems = load_hub(config)
+    community = analyze_hub(hub)  # every published chat, analysed once
     analyses = []
     for slug in args.slugs:
         chat = hub.chat(slug)
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"chathub: no chat named {slug!r} in {config.display_path(config.chats_dir)}",
                   file=sys.stderr)
             return 2
-        loaded = load_analysis(chat, config)
+        known = community.chats.get(slug)
+        loaded = (known, "") if known is not None else load_analysis(chat, config)  # drafts too
         if loaded is None:
             print(f"chathub: {slug} has no transcript yet ({config.display_path(chat.transcript_path)});"
                   f" capture it with chathub fetch {slug} or chathub import {slug} FILE", file=sys.stderr)
@@ -50,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
         analyses.append(loaded[0])
     keywords = args.keywords or config.lead_keywords
     leads = find_leads(analyses, keywords)
-    community = analyze_hub(hub)
     if args.output:
         try:
             with args.output.open("w", encoding="utf-8", newline="") as out:
