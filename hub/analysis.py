@@ -329,8 +329,9 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
 
     _nest(posts, entries, place, sections, by_id, known, hide, document)
     ordered = [sections["intro"], *(sections[f"q{n}"] for n in numbers), sections["other"]]
+    counts = Counter(place[p.id] for p in posts)
     for section in ordered:
-        section.count = sum(1 for p in posts if place[p.id] == section.key)
+        section.count = counts[section.key]
     shown = [s for s in ordered if s.count or s.number is not None]
 
     contributors = _contributors(posts, roles)
@@ -428,13 +429,16 @@ def _highlights(chat: Chat, sections: list[Section], entries: dict[str, Entry], 
                 team: set[str]) -> dict[str, list[Entry]]:
     """Per section: the chat's ``highlights`` first, then the most engaging answers."""
     result: dict[str, list[Entry]] = {}
+    candidates: dict[str, list[Entry]] = {}  # section key -> engaging answers, in one pass
+    for e in entries.values():
+        if (e.how != "question" and e.post.author.handle.lower() not in team
+                and e.post.metrics.engagement > 0):
+            candidates.setdefault(place[e.post.id], []).append(e)
     for section in sections:
         picked = [entries[i] for i in chat.highlights if i in entries and place[i] == section.key]
         if section.number is not None:
             answers = sorted(
-                (e for e in entries.values() if place[e.post.id] == section.key and e.how != "question"
-                 and e.post.author.handle.lower() not in team and e.post.metrics.engagement > 0
-                 and e not in picked),
+                (e for e in candidates.get(section.key, ()) if e not in picked),
                 key=lambda e: (-e.post.metrics.engagement, e.post.created_at),
             )
             # One answer per person first, so that a prolific guest does not fill every slot.

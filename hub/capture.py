@@ -23,6 +23,7 @@ from .transcript import (
     Document,
     empty_document,
     hide_posts,
+    id_order,
     merge_documents,
     post_ids,
     read_transcript,
@@ -201,7 +202,7 @@ def question_conversations(doc: Document, chat: Chat) -> list[str]:
         text = str((post.get("note_tweet") or {}).get("text") or post.get("text") or "")
         if QUESTION_RE.match(text):
             found.add(str(post.get("conversation_id") or post.get("id")))
-    return sorted(found, key=lambda i: (len(i), i))
+    return sorted(found, key=id_order)
 
 
 def conversation_queries(ids: Iterable[str], chat: Chat, endpoint: Endpoint) -> list[tuple[str, list[str]]]:
@@ -304,7 +305,7 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
         "fetched_at": iso(plan.now),
         "fetched_until": iso(fetched_until),
         "complete": outcome.complete,
-        "conversation_ids": sorted(done, key=lambda i: (len(i), i)),
+        "conversation_ids": sorted(done, key=id_order),
     })
     if endpoint_used:
         meta["endpoint"] = endpoint_used

@@ -17,7 +17,7 @@ from .analysis import Analysis, Contributor, analyze
 from .model import Chat, Hub, HubConfig
 from .posts import User, read_document
 from .problems import HubError, Problem
-from .transcript import TranscriptError, read_transcript
+from .transcript import TranscriptError, parse_transcript
 
 _KEEP: dict[Path, tuple[str, Analysis]] = {}  # transcript path -> (content key, analysis)
 
@@ -104,7 +104,9 @@ def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
     if kept and kept[0] == key:
         return kept[1], key
     try:
-        doc = read_transcript(path)
+        doc = parse_transcript(raw.decode("utf-8"), path)  # the bytes already read for the key
+    except UnicodeDecodeError as exc:
+        raise _problem(config, path, f"cannot read it: {exc}") from None
     except TranscriptError as exc:
         raise _problem(config, path, exc.reason, exc.line, exc.col) from None
     _check_shape(doc, config, path)

@@ -17,6 +17,7 @@ from .transcript import (
     Document,
     Item,
     hide_posts,
+    id_order,
     merge_documents,
     remove_posts,
 )
@@ -59,7 +60,7 @@ def stored_post_ids(doc: Document) -> list[str]:
     """Ids of every stored post, in data and in includes.tweets, in a stable order."""
     posts = [*(doc.get("data") or []), *((doc.get("includes") or {}).get("tweets") or [])]
     ids = {str(p.get("id")) for p in posts if p.get("id")}
-    return sorted(ids, key=lambda i: (len(i), i))
+    return sorted(ids, key=id_order)
 
 
 def _batches(ids: list[str]) -> Iterable[list[str]]:
@@ -121,7 +122,7 @@ def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) 
         history = [str(h) for h in post.get("edit_history_tweet_ids") or []]
         if history and history[-1] != ident:
             newest_of[ident] = history[-1]
-    wanted = sorted({v for v in newest_of.values() if v not in returned}, key=lambda i: (len(i), i))
+    wanted = sorted({v for v in newest_of.values() if v not in returned}, key=id_order)
     latest, gone_latest, _, more = _lookup_all(client, wanted) if wanted else ({}, set(), set(), [])
     latest.update({k: v for k, v in returned.items() if k in newest_of.values()})
     pages.extend(more)

@@ -42,6 +42,12 @@ def read_transcript(path: Path) -> Document | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise TranscriptError(path, f"cannot read it: {exc}") from None
+    return parse_transcript(text, path)
+
+
+def parse_transcript(text: str, path: Path) -> Document:
+    """A transcript's text as a document, checked for the API's shape (``path`` names it in
+    errors)."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -60,18 +66,18 @@ def read_transcript(path: Path) -> Document | None:
     return doc
 
 
-def _id_order(value: Any) -> tuple[int, str]:
+def id_order(value: Any) -> tuple[int, str]:
     """Numeric ids sort by value (shorter first), others by text."""
     text = str(value if value is not None else "")
     return (len(text), text)
 
 
 def _post_order(post: Item) -> tuple[str, int, str]:
-    return (str(post.get("created_at") or ""), *_id_order(post.get("id")))
+    return (str(post.get("created_at") or ""), *id_order(post.get("id")))
 
 
 def _include_order(key: str) -> Callable[[Item], tuple[int, str]]:
-    return lambda item: _id_order(item.get(key))
+    return lambda item: id_order(item.get(key))
 
 
 def _by_key(items: Iterable[Item], key: str) -> dict[str, Item]:

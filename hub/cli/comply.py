@@ -9,7 +9,7 @@ import sys
 from ..capture import hidden_entries
 from ..comply import comply_document, stored_post_ids
 from ..sources.x import LOOKUP_BATCH, PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
-from ..transcript import TranscriptError, read_transcript, write_transcript
+from ..transcript import TranscriptError, id_order, read_transcript, write_transcript
 from .chats import CommandError, fail, load, pick, plural
 
 
@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             return fail("comply", f"cannot write {shown}: {exc.strerror or exc}")
         print(f"{shown}: {report.summary()}" + ("" if written else "; unchanged"))
-        for ident in sorted(report.removed, key=lambda i: (len(i), i)):
+        for ident in sorted(report.removed, key=id_order):
             print(f"  removed {ident}")
-        for ident in sorted(report.edited, key=lambda i: (len(i), i)):
+        for ident in sorted(report.edited, key=id_order):
             print(f"  edited {ident}")
     print(f"{plural(client.reads, 'post')} read in {plural(client.requests, 'request')}, about "
           f"{cost(client.reads)}")

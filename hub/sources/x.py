@@ -19,6 +19,8 @@ from typing import Any
 import requests
 import tweepy
 
+from ..transcript import id_order
+
 TOKEN_ENV = "X_BEARER_TOKEN"
 # X API pay-per-use price per post read, in US dollars (X's pricing since February 2026).
 # Every post a search or lookup returns in ``data`` is a read. Your developer console is the
@@ -281,7 +283,7 @@ class XClient:
             self.reads += len(posts)
             ids = [str(p["id"]) for p in posts if isinstance(p, dict) and p.get("id")]
             if ids:
-                oldest = min(ids, key=lambda i: (len(i), i))
+                oldest = min(ids, key=id_order)
                 if result.oldest_id is None or (len(oldest), oldest) < (len(result.oldest_id),
                                                                          result.oldest_id):
                     result.oldest_id = oldest
