@@ -25,6 +25,7 @@ from .transcript import (
     hide_posts,
     id_order,
     merge_documents,
+    parse_instant,
     post_ids,
     read_transcript,
     write_transcript,
@@ -109,16 +110,6 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _instant(text: Any) -> datetime | None:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def capture_window(chat: Chat, config: HubConfig) -> Window:
     """From ``fetch_before`` minutes before the start to ``fetch_after`` after the end."""
     before = chat.fetch_before if chat.fetch_before is not None else config.fetch_before
@@ -180,10 +171,10 @@ def plan_fetch(chat: Chat, config: HubConfig, stored: Document | None, *,
     if same:
         done = {str(c) for c in meta.get("conversation_ids") or []}
         resume = meta.get("resume") or {}
-        r_start, r_end = _instant(resume.get("start_time")), _instant(resume.get("end_time"))
+        r_start, r_end = parse_instant(resume.get("start_time")), parse_instant(resume.get("end_time"))
         if r_start and r_end and resume.get("until_id"):
             passes.append(Pass(r_start, r_end, str(resume["until_id"])))
-        covered = _instant(meta.get("fetched_until")) or (window.end if meta.get("complete")
+        covered = parse_instant(meta.get("fetched_until")) or (window.end if meta.get("complete")
                                                           else window.start)
     if covered < reachable_end:
         passes.append(Pass(covered, reachable_end))
@@ -232,7 +223,7 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
     requests_before, reads_before = client.requests, client.reads
     pages: list[Document] = []
     meta = dict(plan.meta)
-    fetched_until = _instant(meta.get("fetched_until")) or plan.window.start
+    fetched_until = parse_instant(meta.get("fetched_until")) or plan.window.start
     resume: dict[str, Any] | None = meta.get("resume") if plan.meta else None
     endpoint_used = meta.get("endpoint")
 

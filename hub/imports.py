@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .transcript import INCLUDE_KEYS, Document, Item, merge_documents, prune_includes
+from .transcript import INCLUDE_KEYS, Document, Item, merge_documents, parse_instant, prune_includes
 
 POST_ID_RE = re.compile(r"^\d{1,25}$")
 # Columns twarc-csv writes that hold JSON (lists and objects).
@@ -448,8 +448,4 @@ def keep_window(doc: Document, start: datetime, end: datetime) -> tuple[Document
 
 
 def _created(post: Item) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(str(post.get("created_at", "")).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_instant(post.get("created_at"))

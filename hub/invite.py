@@ -135,11 +135,9 @@ def template_dirs(config: HubConfig) -> tuple[Path, ...]:
     return tuple(d for d in (config.custom_dir, TEMPLATES) if d is not None)
 
 
-def templates_state(config: HubConfig) -> list[tuple[str, int]]:
-    """Every chathub template file in effect with its modification time, so that a cached page
-    is rebuilt when a template (shipped or overridden) changes."""
-    files = (p for d in template_dirs(config) for p in (d / "chathub").rglob("*") if p.is_file())
-    return sorted((str(p), p.stat().st_mtime_ns) for p in files)
+def forget_templates() -> None:
+    """Drop the compiled kit templates (a template file was added, removed or edited)."""
+    _text_env.cache_clear()
 
 
 def _when(moment: datetime) -> str:

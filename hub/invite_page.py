@@ -8,7 +8,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from .announcement import questions_visible
-from .invite import KitItem, build_kit, templates_state
+from .invite import KitItem, build_kit
 from .model import Chat, Hub, HubConfig
 from .site import Page, fingerprint
 
@@ -41,7 +41,6 @@ class KitView:
 
 def pages(hub: Hub) -> Iterator[Page]:
     config = hub.config
-    templates = templates_state(config)
     for chat in hub.published:
         visible = questions_visible(chat, hub)
         yield Page(
@@ -53,5 +52,5 @@ def pages(hub: Hub) -> Iterator[Page]:
             searchable=False,
             description=f"Ready-made posts, run sheet, blog post and e-mail for the {chat.tag} chat.",
             key=fingerprint("invite", chat.source.read_bytes(), visible, config.site_url,
-                            config.organization, config.site_name, templates),
+                            config.organization, config.site_name),
         )

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import assets
+from . import assets, invite
 from .config import make_config
 from .loader import load_hub, zone_problem
 from .model import Hub
@@ -118,6 +118,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         # reloads an edited template, but not one that a new override now hides.)
         if renderer.dirs != self.renderer.dirs or templates != self.templates:
             self.renderer, self.templates = renderer, templates
+            invite.forget_templates()  # the invite kit's plain-text templates likewise
         return config
 
     def _hub_config(self, config: MkDocsConfig):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,18 @@ def parse_transcript(text: str, path: Path) -> Document:
             path, "not an X API v2 document (data must be a list, includes and meta objects)"
         )
     return doc
+
+
+def parse_instant(text: Any) -> datetime | None:
+    """An API time (ISO 8601, often ending in ``Z``) as an aware datetime; None when it is not
+    one. A time without an offset is taken as UTC, as the API means it."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def id_order(value: Any) -> tuple[int, str]:

@@ -158,3 +158,18 @@ def test_search_index_has_announcements_and_recaps_not_archives_or_people(make_h
     assert not re.search(r"\d\d:\d\d: \d+ posts?", recap)  # the chart's bar labels are not
     assert not any("it depends, in may" in d["text"] for d in docs
                    if not d["location"].startswith("chats/may/recap/"))
+
+
+def test_a_new_kit_override_reaches_the_invite_page_on_the_next_rebuild(make_hub, monkeypatch):
+    tiny = _hub(make_hub)
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("font: false", "font: false\n  custom_dir: theme_overrides"))
+    (tiny.root / "theme_overrides").mkdir()
+    session = Session(tiny, monkeypatch)
+    session.build()
+    assert "Our own DM text" not in tiny.html("chats/may/invite/").get_text()
+    override = tiny.root / "theme_overrides" / "chathub" / "kit" / "dm.txt"
+    override.parent.mkdir(parents=True)
+    override.write_text("Our own DM text for {{ title }}\n")
+    session.build()
+    assert "Our own DM text for Leases in may" in tiny.html("chats/may/invite/").get_text()
