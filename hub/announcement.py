@@ -7,10 +7,7 @@ from collections.abc import Iterator
 from .model import Chat, Hub
 from .render import format_time
 from .site import Page, fingerprint
-
-
-def chat_url(chat: Chat) -> str:
-    return f"chats/{chat.slug}/"
+from .urls import chat_url
 
 
 def questions_visible(chat: Chat, hub: Hub) -> bool:

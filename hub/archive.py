@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .community import analyze_hub
-from .model import Chat, Hub
+from .model import Hub
 from .site import Page, fingerprint
-
-
-def archive_url(chat: Chat) -> str:
-    return f"chats/{chat.slug}/archive/"
+from .urls import archive_url
 
 
 def pages(hub: Hub) -> Iterator[Page]:

@@ -16,13 +16,11 @@ import icalendar
 from . import __version__
 from .model import Chat, Hub, HubConfig
 from .site import Asset
+from .urls import calendar_path, chat_url
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
 
-
-def calendar_path(chat: Chat) -> str:
-    return f"chats/{chat.slug}.ics"
 
 
 def event_uid(chat: Chat, config: HubConfig) -> str:
@@ -85,7 +83,7 @@ def make_event(chat: Chat, config: HubConfig) -> icalendar.Event:
     event.add("dtstart", ical_time(chat.start))
     event.add("dtend", ical_time(chat.end))
     event.add("location", f"On X: {chat.tag}")
-    event.add("url", config.absolute_url(f"chats/{chat.slug}/"))
+    event.add("url", config.absolute_url(chat_url(chat)))
     event.add("description", describe(chat, config))
     return event
 

@@ -16,6 +16,7 @@ from feedgen.feed import FeedGenerator
 from .model import Chat, Hub
 from .render import duration_text, plain_text
 from .site import Asset
+from .urls import chat_url, recap_url
 
 FEED = "feed.xml"
 MAX_ENTRIES = 50
@@ -39,13 +40,13 @@ def _announcement(chat: Chat) -> Entry:
             f"A {duration_text(chat.duration)} chat on X "
             f"under {chat.tag}, {when}, hosted by {chat.host.at}.")
     title = ("Cancelled: " if chat.cancelled else "") + f"{chat.title} ({chat.tag} chat)"
-    return Entry("announcement", chat, f"chats/{chat.slug}/", title, chat.start_utc, text)
+    return Entry("announcement", chat, chat_url(chat), title, chat.start_utc, text)
 
 
 def _recap(chat: Chat) -> Entry:
     text = plain_text(chat.summary) if chat.summary else (
         f"What people said in the {chat.tag} chat on {chat.title}: highlights and answers.")
-    return Entry("recap", chat, f"chats/{chat.slug}/recap/", f"Recap: {chat.title} ({chat.tag} chat)",
+    return Entry("recap", chat, recap_url(chat), f"Recap: {chat.title} ({chat.tag} chat)",
                  chat.end_utc, text)
 
 

@@ -23,6 +23,7 @@ from .model import Chat, HubConfig, Person, Question
 from .problems import HubError, Problem
 from .render import TEMPLATES, duration_text, plain_text
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
+from .urls import calendar_path, chat_url
 from .xtext import cut_post, finish_post, fit_post, fits, tidy, weighted_length
 
 # Override key -> (kind, channel, label). ``q<N>`` keys (one question's post) are also allowed.
@@ -145,14 +146,14 @@ def _when(moment: datetime) -> str:
 
 
 def _base_context(chat: Chat, config: HubConfig) -> dict[str, Any]:
-    page = f"chats/{chat.slug}/"
+    page = chat_url(chat)
     organization = f"@{config.organization}" if config.organization else ""
     return {
         "chat": chat,
         "title": chat.title,
         "tag": chat.tag,
         "link": config.absolute_url(page) if config.site_url else "",
-        "calendar": config.absolute_url(f"chats/{chat.slug}.ics") if config.site_url else "",
+        "calendar": config.absolute_url(calendar_path(chat)) if config.site_url else "",
         "when": _when(chat.start),
         "when_utc": f"{chat.start_utc:%H:%M} UTC",
         "when_long": f"{chat.start:%A %-d %B %Y, %H:%M %Z}",

@@ -11,12 +11,10 @@ from .announcement import questions_visible
 from .invite import KitItem, build_kit
 from .model import Chat, Hub, HubConfig
 from .site import Page, fingerprint
+from .urls import invite_url
 
 INTENT = "https://x.com/intent/post?text="
 
-
-def invite_url(chat: Chat) -> str:
-    return f"chats/{chat.slug}/invite/"
 
 
 def intent_url(text: str) -> str:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .community import analyze_hub
-from .model import Chat, Hub
+from .model import Hub
 from .site import Page, fingerprint
-
-
-def recap_url(chat: Chat) -> str:
-    return f"chats/{chat.slug}/recap/"
+from .urls import recap_url
 
 
 def pages(hub: Hub) -> Iterator[Page]:

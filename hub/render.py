@@ -20,6 +20,8 @@ from jinja2.compiler import CodeGenerator
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
+from .urls import URL_HELPERS
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -164,6 +166,7 @@ class Renderer:
             safe_href=safe_href,
             **_feature_filters(),
         )
+        env.globals.update(URL_HELPERS)  # chat_url(chat), archive_url(chat)… for templates
         return env
 
     def templates_key(self) -> str:
