@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,22 +40,30 @@ def current_time() -> datetime:
     return datetime.now(UTC)
 
 
+def _option(options: Mapping[str, Any], name: str) -> Any:
+    """A plugin option, or HubConfig's default when it is missing or left empty."""
+    value = options.get(name)
+    if value is None:
+        return next(f.default for f in fields(HubConfig) if f.name == name)
+    return value
+
+
 def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any]) -> HubConfig:
     """Build a HubConfig from plugin options and the site-wide mkdocs settings."""
     chats_dir = Path(options.get("chats_dir") or "chats")
     return HubConfig(
         root=root,
         chats_dir=chats_dir if chats_dir.is_absolute() else root / chats_dir,
-        timezone=options.get("timezone") or "UTC",
+        timezone=_option(options, "timezone"),
         organization=(options.get("organization") or "").removeprefix("@"),
         site_url=site.get("site_url") or "",
         site_name=site.get("site_name") or "Chat hub",
         hide=[str(h).removeprefix("@").lower() for h in options.get("hide") or []],
-        per_page=int(options.get("per_page") or 20),
-        long_hashtag=int(options.get("long_hashtag") or 16),
+        per_page=int(_option(options, "per_page")),
+        long_hashtag=int(_option(options, "long_hashtag")),
         lead_keywords=list(options.get("lead_keywords") or DEFAULT_LEAD_KEYWORDS),
-        fetch_before=int(options.get("fetch_before", 15)),
-        fetch_after=int(options.get("fetch_after", 30)),
+        fetch_before=int(_option(options, "fetch_before")),
+        fetch_after=int(_option(options, "fetch_after")),
         custom_dir=_custom_dir(root, site.get("theme")),
         now=current_time(),
     )
