@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from hub.cli import main as cli_main
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"  # recorded API responses (see data/README.md)
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-06-01T12:00:00+00:00"
 

@@ -4,7 +4,7 @@
 Written from the issues' contracts alone, the way an outside tester would: fresh tiny hubs in
 tmp_path dated relative to the real clock (no CHATHUB_NOW), the CLI through ``hub.cli.main`` and
 the console script, tweepy's real ``Client`` against a ``responses``-mocked X API built here from
-scratch, and the real captures in ../shared/data.
+scratch, and the real captures in tests/data.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from bs4 import BeautifulSoup, Tag
 
 from hub.cli import main as cli_main
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = Path(__file__).resolve().parent / "data"
 API = "https://api.twitter.com/2"
 TOKEN = "AAAAsecret-bearer-Zq93xv"  # must never appear anywhere
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from chatdoc import START, Doc
-from conftest import CHAT, SHARED_DATA
+from conftest import CHAT, DATA
 
 from hub.analysis import analyze, answer_number, question_number
 from hub.loader import read_chat
@@ -294,7 +294,7 @@ def test_entity_offsets_count_code_points_after_emoji():
 
 
 def test_real_many_urls_capture_links_its_urls():
-    line = (SHARED_DATA / "twarc-csv" / "many_urls.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    line = (DATA / "twarc-csv" / "many_urls.jsonl").read_text(encoding="utf-8").splitlines()[0]
     page = json.loads(line)
     doc = read_document(page)
     post = doc.posts[0]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from chatdoc import Doc
-from conftest import CHAT, SHARED_DATA
+from conftest import CHAT, DATA
 from mkdocs.exceptions import Abort
 
 MAY = CHAT.replace("2026-07-09", "2026-05-14")
@@ -210,7 +210,7 @@ def test_hidden_people_and_posts_are_absent_from_every_page(make_hub):
 def test_the_real_many_urls_capture_renders_its_link(make_hub):
     hub = make_hub()
     hub.add_chat("leases", MAY)
-    page = json.loads((SHARED_DATA / "twarc-csv" / "many_urls.jsonl").read_text().splitlines()[0])
+    page = json.loads((DATA / "twarc-csv" / "many_urls.jsonl").read_text().splitlines()[0])
     page.pop("__twarc", None)
     (hub.chats / "leases.tweets.json").write_text(json.dumps(page))
     hub.build()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
-from conftest import CHAT, SHARED_DATA
+from conftest import CHAT, DATA
 from xfake import TOKEN, FakeX
 
 START = datetime(2026, 7, 9, 17, 0, tzinfo=UTC)
@@ -64,7 +64,7 @@ def test_comply_removes_deleted_and_protected_posts_and_refreshes_edits(hub, run
 
 
 def test_an_edited_post_takes_the_text_of_its_latest_version(hub, run_cli, x):
-    response = json.loads((SHARED_DATA / "twarc-csv" / "edited.jsonl").read_text())
+    response = json.loads((DATA / "twarc-csv" / "edited.jsonl").read_text())
     newest = response["data"][0]
     oldest = next(t for t in response["includes"]["tweets"] if t["id"] != newest["id"])
     x.posts.extend([oldest, newest])

@@ -12,7 +12,7 @@ import pytest
 import requests
 import responses
 import vcr
-from conftest import CHAT, SHARED_DATA
+from conftest import CHAT, DATA
 from xfake import TOKEN, FakeX
 
 from hub.sources.x import XClient
@@ -99,7 +99,7 @@ def test_requests_for_the_main_query_are_the_minimum(hub, run_cli, x, sleeps, mo
 
 
 def test_dedupe_across_pages_with_the_recorded_response(hub, run_cli, sleeps):
-    body = json.loads((SHARED_DATA / "tweepy" / "test_client_search_recent_tweets.body.json").read_text())
+    body = json.loads((DATA / "tweepy" / "test_client_search_recent_tweets.body.json").read_text())
     again = {"data": [*body["data"][5:], dict(body["data"][0], text="newer copy")],
              "meta": {"result_count": 6}}
     with responses.RequestsMock() as rsps:
@@ -115,11 +115,11 @@ def test_dedupe_across_pages_with_the_recorded_response(hub, run_cli, sleeps):
 
 
 def test_recorded_cassette_replays_through_the_client():
-    cassette = SHARED_DATA / "tweepy" / "test_client_search_recent_tweets.yaml"
+    cassette = DATA / "tweepy" / "test_client_search_recent_tweets.yaml"
     recorder = vcr.VCR(record_mode="none", decode_compressed_response=True)
     with recorder.use_cassette(str(cassette)):
         page = XClient(TOKEN).call("search_recent_tweets", query="Tweepy")
-    body = json.loads((SHARED_DATA / "tweepy" / "test_client_search_recent_tweets.body.json").read_text())
+    body = json.loads((DATA / "tweepy" / "test_client_search_recent_tweets.body.json").read_text())
     assert page == body
 
 

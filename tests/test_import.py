@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CHAT, SHARED_DATA
+from conftest import CHAT, DATA
 
-TWARC = SHARED_DATA / "twarc-csv"
-TWEEPY_BODY = SHARED_DATA / "tweepy" / "test_client_search_recent_tweets.body.json"
+TWARC = DATA / "twarc-csv"
+TWEEPY_BODY = DATA / "tweepy" / "test_client_search_recent_tweets.body.json"
 SLUG = "tenants-2026-07-09"
 
 

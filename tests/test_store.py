@@ -7,7 +7,7 @@ import os
 import random
 
 import pytest
-from conftest import SHARED_DATA
+from conftest import DATA
 
 from hub.transcript import (
     TranscriptError,
@@ -19,7 +19,7 @@ from hub.transcript import (
     write_transcript,
 )
 
-TWARC = SHARED_DATA / "twarc-csv"
+TWARC = DATA / "twarc-csv"
 
 
 def page(name: str) -> dict:
