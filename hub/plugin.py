@@ -18,13 +18,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import assets, invite
-from .config import make_config
-from .loader import load_hub, zone_problem
-from .model import Hub
-from .problems import HubError
-from .render import Renderer
-from .site import Page, Site, fingerprint, plan_site, render_head, render_page
+from .kit import texts as invite
+from .kit.check import check_kit
+from .model.chat import Hub
+from .model.loader import load_hub, zone_problem
+from .model.problems import HubError
+from .model.settings import make_config
+from .pages import assets
+from .pages.page import Page, Site, fingerprint
+from .pages.render import Renderer
+from .pages.site import plan_site, render_head, render_page
+from .resources import THEME
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -32,7 +36,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page as MkPage
 
 log = logging.getLogger("mkdocs.plugins.chathub")
-THEME_DIR = Path(__file__).parent / "theme"
 UPCOMING_MARKER = "<!-- chathub:upcoming -->"
 TRANSCRIPT_SUFFIX = ".tweets.json"
 
@@ -107,7 +110,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             raise PluginError(f"chathub: timezone: {problem}")
         dirs = config.theme.dirs
         custom = config.theme.custom_dir
-        dirs.insert(1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0, str(THEME_DIR))
+        dirs.insert(1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0, str(THEME))
         for item in assets.asset_names():
             target = config.extra_css if item.endswith(".css") else config.extra_javascript
             if item not in [str(x) for x in target]:
@@ -145,6 +148,12 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
         hub, problems = load_hub(self._hub_config(config))
+        for chat in hub.chats:  # what chathub check calls an error fails the build too
+            try:
+                problems.extend(check_kit(chat, hub.config))
+            except HubError as exc:  # a broken kit template (theme_overrides/)
+                problems.items.extend(exc.problems)
+        problems.items = list(dict.fromkeys(problems.items))  # a shared template's error once
         for warning in problems.warnings:  # advice (chathub check shows it too): never fails --strict
             log.info(str(warning))
         if problems.errors:

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hub.transcript import write_transcript  # noqa: E402
+from chathub.capture.x.document import write_transcript  # noqa: E402
 
 SLUG = "tenants-amenities-2026-10-15"
 START = datetime(2026, 10, 15, 17, 0, tzinfo=UTC)  # 13:00 in New York (EDT)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from hub.cli import main as cli_main
+from chathub.cli import main as cli_main
 
 DATA = Path(__file__).resolve().parent / "data"  # recorded API responses (see data/README.md)
 REPO = Path(__file__).resolve().parents[1]

@@ -29,7 +29,7 @@ import yaml
 from bs4 import BeautifulSoup
 from twitter_text import parse_tweet
 
-from hub.cli import main as chathub_main
+from chathub.cli import main as chathub_main
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[1]
@@ -443,7 +443,7 @@ def good_rebuilt(good: Built) -> Built:
 
 def test_package_declares_console_script_and_mkdocs_plugin():
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
-    assert scripts.get("chathub") == "hub.cli:main"
+    assert scripts.get("chathub") == "chathub.cli:main"
     plugins = {e.name for e in entry_points(group="mkdocs.plugins")}
     assert "chathub" in plugins
     pyproject = (REPO / "pyproject.toml").read_text()
@@ -1331,11 +1331,29 @@ EXTREME = {
 }
 
 
+# Questions that fit once the chat's other long values are shortened, and no oversized override:
+# a chat that ``check`` accepts (with warnings), so that it builds.
+EXTREME_FITTING = {**EXTREME, "questions": EXTREME["questions"][3:], "invite": {}}
+
+
+def _extreme_hub(tmp_path_factory: pytest.TempPathFactory, chat: dict) -> Path:
+    return write_hub(tmp_path_factory.mktemp("extreme"), {
+        "extreme": yaml.safe_dump(chat, allow_unicode=True, width=10_000)},
+        {"organization": "@" + "O" * 15}, {"site_url": "https://" + "long" * 20 + ".example.org/x/"})
+
+
 @pytest.fixture(scope="module")
 def extreme(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = write_hub(tmp_path_factory.mktemp("extreme"), {
-        "extreme": yaml.safe_dump(EXTREME, allow_unicode=True, width=10_000)},
-        {"organization": "@" + "O" * 15}, {"site_url": "https://" + "long" * 20 + ".example.org/x/"})
+    """Questions too long for any post: check calls them errors, so the build fails (issue 10)."""
+    root = _extreme_hub(tmp_path_factory, EXTREME)
+    with pytest.raises(Exception, match="Aborted"):
+        build_in_process(root)
+    return Built(root, root / "site")
+
+
+@pytest.fixture(scope="module")
+def extreme_fitting(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = _extreme_hub(tmp_path_factory, EXTREME_FITTING)
     return Built(root, build_in_process(root))
 
 
@@ -1350,9 +1368,10 @@ def test_every_x_post_fits_even_for_extreme_input(extreme: Built):
     assert "https://example.com/" in q4["text"]  # a URL counts 23, so it fits whole
 
 
-def test_extreme_invite_page_links_and_copy_buttons(extreme: Built):
-    items = kit_json(extreme.root, "extreme")
-    soup = page(extreme.site, "chats/extreme/invite/")
+def test_extreme_invite_page_links_and_copy_buttons(extreme_fitting: Built):
+    items = kit_json(extreme_fitting.root, "extreme")
+    assert any(i["channel"] == "x" and i["kind"] == "question" for i in items)
+    soup = page(extreme_fitting.site, "chats/extreme/invite/")
     _assert_intents_match(soup, items, EXTREME_TAG)
 
 
@@ -1490,9 +1509,11 @@ def test_invite_overrides_cannot_read_or_write_files(tmp_path: Path):
     """})
     (root / "secret.env").write_text("X_BEARER_TOKEN=TOPSECRET123\n")
     code, out, err = cli(root, "invite", "sneaky", "--json")
-    site = build_in_process(root)
+    with pytest.raises(Exception, match="Aborted"):  # the overrides are errors (issue 10)
+        build_in_process(root)
+    site = root / "site"
     leaks = [name for name, text in site_texts(site).items() if "TOPSECRET123" in text]
-    assert "TOPSECRET123" not in out and not leaks, leaks
+    assert "TOPSECRET123" not in out + err and not leaks, leaks
     assert not (root / "chats" / "pwned.txt").exists()
 
 

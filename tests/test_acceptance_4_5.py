@@ -35,7 +35,7 @@ import responses
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from hub.cli import main as cli_main
+from chathub.cli import main as cli_main
 
 SHARED = Path(__file__).resolve().parent / "data"
 API = "https://api.twitter.com/2"

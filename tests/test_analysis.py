@@ -10,10 +10,11 @@ import pytest
 from chatdoc import START, Doc
 from conftest import CHAT, DATA
 
-from hub.analysis import analyze, answer_number, question_number
-from hub.loader import read_chat
-from hub.model import HubConfig
-from hub.posts import Post, User, read_document, split_text
+from chathub.analysis.chat import analyze, answer_number, question_number
+from chathub.capture.x.normalise import read_document, split_text
+from chathub.model.chat import HubConfig
+from chathub.model.loader import read_chat
+from chathub.transcripts.posts import Post, User
 
 MAY = CHAT.replace("2026-07-09", "2026-05-14")
 

@@ -227,11 +227,12 @@ def test_the_real_many_urls_capture_renders_its_link(make_hub):
 
 
 def test_each_transcript_is_analysed_once_per_build_and_reused_when_unchanged(make_hub, monkeypatch):
-    import hub.community
+    import chathub.analysis.community
 
     calls = []
-    real = hub.community.analyze
-    monkeypatch.setattr(hub.community, "analyze", lambda *a, **k: calls.append(a[0].slug) or real(*a, **k))
+    real = chathub.analysis.community.analyze
+    monkeypatch.setattr(chathub.analysis.community, "analyze",
+                        lambda *a, **k: calls.append(a[0].slug) or real(*a, **k))
     tiny = make_hub()
     for slug, day in (("leases", "2026-05-14"), ("april", "2026-04-09")):
         tiny.add_chat(slug, MAY.replace("2026-05-14", day))

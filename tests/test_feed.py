@@ -8,9 +8,9 @@ from urllib.parse import urljoin
 import feedparser
 from conftest import CHAT
 
-from hub.config import load_config
-from hub.feeds import MAX_ENTRIES, make_feed
-from hub.loader import load_hub
+from chathub.model.loader import load_hub
+from chathub.model.settings import load_config
+from chathub.pages.feeds import MAX_ENTRIES, make_feed
 
 SITE = {"site_url": "https://hub.example.org/tenants/"}
 

@@ -15,7 +15,7 @@ import vcr
 from conftest import CHAT, DATA
 from xfake import TOKEN, FakeX
 
-from hub.sources.x import XClient
+from chathub.capture.x.client import XClient
 
 START = datetime(2026, 7, 9, 17, 0, tzinfo=UTC)  # CHAT's start: 13:00 in New York
 SLUG = "tenants-2026-07-09"

@@ -12,9 +12,9 @@ import pytest
 from conftest import CHAT
 from twitter_text import parse_tweet
 
-from hub.config import load_config
-from hub.invite import build_kit
-from hub.loader import load_hub
+from chathub.kit.texts import build_kit
+from chathub.model.loader import load_hub
+from chathub.model.settings import load_config
 
 SITE = {"site_url": "https://hub.example.org/tenants/"}
 NEW_YORK = ZoneInfo("America/New_York")
@@ -384,7 +384,7 @@ host: "@h"
 def test_weighted_length_agrees_with_twitter_text():
     import random
 
-    from hub.xtext import weighted_length
+    from chathub.kit.post_rules import weighted_length
 
     pool = [*"abc XYZ#*0123456789.,:;!?@/\n\r-_'\"()", "https://example.org/a/b?c=1",
             "www.x.com", "t.co/abc", "Sørensen", "é", "e\u0301", "“”…—–", "日本語", "한국어",

@@ -8,8 +8,8 @@ import io
 from chatdoc import Doc
 from conftest import CHAT
 
-from hub.config import DEFAULT_LEAD_KEYWORDS
-from hub.leads import COLUMNS, safe_cell
+from chathub.analysis.leads import COLUMNS, safe_cell
+from chathub.model.settings import DEFAULT_LEAD_KEYWORDS
 
 MAY = CHAT.replace("2026-07-09", "2026-05-14")
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import CHAT
 
-from hub.loader import resolve_start
+from chathub.model.loader import resolve_start
 
 
 def test_valid_chat_passes_check(make_hub, run_cli):
@@ -180,7 +180,7 @@ def test_check_takes_paths(make_hub, run_cli):
 def test_new_reads_answers_piped_in(make_hub, monkeypatch, capsys):
     import io
 
-    from hub.cli import main
+    from chathub.cli import main
 
     hub = make_hub()
     monkeypatch.setattr("sys.stdin", io.StringIO("Piped chat\n#Piped\n2026-10-01 09:30\n@someone\n"))

@@ -68,9 +68,9 @@ def test_hide_lists_apply_to_the_directory(make_hub):
 
 
 def test_people_pages_are_paginated(make_hub, monkeypatch):
-    import hub.people
+    import chathub.pages.people
 
-    monkeypatch.setattr(hub.people, "PER_PAGE", 2)
+    monkeypatch.setattr(chathub.pages.people, "PER_PAGE", 2)
     tiny = make_hub()
     _two_chats(tiny)
     tiny.build()

@@ -6,7 +6,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from hub.render import Renderer, escape_output
+from chathub.pages.render import Renderer, escape_output
 
 TEMPLATE = ("{{ text }}|{{ safe }}|{{ number }}|{{ none }}|{{ '<b>' ~ text }}|"
             "{% for x in items %}{{ x }},{% endfor %}")

@@ -16,7 +16,7 @@ from conftest import CHAT
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import hub.plugin
+import chathub.plugin
 
 MAY = CHAT.replace("2026-07-09", "2026-05-14")
 DAYS = {"april": (4, 9), "may": (5, 14), "june": (6, 4)}  # all before the tests' "now"
@@ -30,13 +30,13 @@ class Session:
         self.command = command
         self.started = False
         self.rendered: list[str] = []
-        real = hub.plugin.render_page
+        real = chathub.plugin.render_page
 
         def spy(renderer, page, hub_):
             self.rendered.append(page.url)
             return real(renderer, page, hub_)
 
-        monkeypatch.setattr(hub.plugin, "render_page", spy)
+        monkeypatch.setattr(chathub.plugin, "render_page", spy)
 
     def build(self) -> set[str]:
         """One (re)build; the URLs of the chathub pages it rendered."""

@@ -9,8 +9,7 @@ import random
 import pytest
 from conftest import DATA
 
-from hub.transcript import (
-    TranscriptError,
+from chathub.capture.x.document import (
     dump_document,
     hide_posts,
     merge_documents,
@@ -18,6 +17,7 @@ from hub.transcript import (
     remove_posts,
     write_transcript,
 )
+from chathub.transcripts.store import TranscriptError
 
 TWARC = DATA / "twarc-csv"
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from hub.cli import build_parser
+from chathub.cli import build_parser
 
 WORKFLOWS = REPO / ".github" / "workflows"
 # The first major of each action that runs on Node 24: GitHub's runners dropped Node 20 on

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..config import ConfigError
-from ..problems import HubError
+from ..model.problems import HubError
+from ..model.settings import ConfigError
 from . import check, comply, fetch, import_, invite, leads, new
 
 COMMANDS = (check, new, invite, fetch, import_, comply, leads)

@@ -6,9 +6,9 @@ import difflib
 import sys
 from collections.abc import Sequence
 
-from ..config import load_config
-from ..loader import load_hub
-from ..model import Chat, Hub
+from ..model.chat import Chat, Hub
+from ..model.loader import load_hub
+from ..model.settings import load_config
 
 
 class CommandError(Exception):

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..capture import window_problems
-from ..config import ConfigError, load_config
-from ..invite_check import check_kit
-from ..loader import find_chat_files, load_hub
-from ..model import HubConfig
+from ..capture.x.fetch import window_problems
+from ..kit.check import check_kit
+from ..model.chat import HubConfig
+from ..model.loader import find_chat_files, load_hub
+from ..model.settings import ConfigError, load_config
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -6,10 +6,12 @@ import argparse
 import math
 import sys
 
-from ..capture import hidden_entries
-from ..comply import comply_document, stored_post_ids
-from ..sources.x import LOOKUP_BATCH, PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
-from ..transcript import TranscriptError, id_order, read_transcript, write_transcript
+from ..capture.x.client import LOOKUP_BATCH, PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
+from ..capture.x.comply import comply_document, stored_post_ids
+from ..capture.x.document import read_transcript, update_transcript
+from ..capture.x.fetch import hidden_entries
+from ..transcripts.fields import id_order
+from ..transcripts.store import TranscriptError
 from .chats import CommandError, fail, load, pick, plural
 
 
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             return fail("comply", f"{chat.slug}: {exc}. Its transcript is unchanged")
         shown = config.display_path(chat.transcript_path)
         try:
-            written = write_transcript(chat.transcript_path, updated)
+            written = update_transcript(chat.transcript_path, lambda _stored, doc=updated: doc)
         except OSError as exc:
             return fail("comply", f"cannot write {shown}: {exc.strerror or exc}")
         print(f"{shown}: {report.summary()}" + ("" if written else "; unchanged"))

@@ -7,7 +7,9 @@ import sys
 
 from tqdm import tqdm
 
-from ..capture import (
+from ..capture.x.client import PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
+from ..capture.x.document import Document, read_transcript
+from ..capture.x.fetch import (
     CaptureError,
     FetchPlan,
     count_posts,
@@ -17,9 +19,8 @@ from ..capture import (
     is_complete,
     plan_fetch,
 )
-from ..model import Chat, Hub
-from ..sources.x import PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
-from ..transcript import Document, TranscriptError, read_transcript
+from ..model.chat import Chat, Hub
+from ..transcripts.store import TranscriptError
 from .chats import CommandError, fail, load, pick, plural
 
 

@@ -5,16 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..capture import capture_window, hidden_entries, iso, main_query
-from ..imports import ImportFileError, keep_window, read_import
-from ..transcript import (
-    TranscriptError,
-    hide_posts,
-    merge_documents,
-    post_ids,
-    read_transcript,
-    write_transcript,
-)
+from ..capture.x.document import hide_posts, merge_documents, post_ids, read_transcript, update_transcript
+from ..capture.x.fetch import capture_window, hidden_entries, iso, main_query
+from ..capture.x.imports import ImportFileError, keep_window, read_import
+from ..transcripts.store import TranscriptError
 from .chats import CommandError, fail, load, pick, plural
 
 
@@ -76,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     document["meta"] = {**document.get("meta", {}), **meta}
     document, hidden = hide_posts(document, hidden_entries(chat, config))
     try:
-        write_transcript(chat.transcript_path, document)
+        update_transcript(chat.transcript_path, lambda _stored: document)
     except OSError as exc:
         return fail("import", f"cannot write {chat.transcript_path}: {exc.strerror or exc}")
     added = len(post_ids(document) - before)

@@ -8,11 +8,12 @@ import json
 import sys
 from pathlib import Path
 
-from ..config import load_config
-from ..invite import KitItem, build_kit
-from ..loader import find_chat_files, read_chat
-from ..model import Chat
-from ..render import duration_text
+from ..kit.check import override_problems
+from ..kit.texts import KitItem, build_kit
+from ..model.chat import Chat
+from ..model.durations import duration_text
+from ..model.loader import find_chat_files, read_chat
+from ..model.settings import load_config
 
 SECTIONS = {
     "promotion": "Posts for X: promotion",
@@ -82,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
               f"{hint}", file=sys.stderr)
         return 2
     chat, problems = read_chat(path, config)
-    if chat is None:
+    if chat is not None:
+        problems.extend(override_problems(chat, config))
+    if chat is None or problems.errors:
         for problem in problems.errors:
             print(problem, file=sys.stderr)
         return 1

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..community import analyze_hub, load_analysis
-from ..config import load_config
-from ..leads import COLUMNS, find_leads, write_leads
-from ..loader import load_hub
-from ..problems import HubError
+from ..analysis.community import analyze_hub, load_analysis
+from ..analysis.leads import COLUMNS, find_leads, write_leads
+from ..model.loader import load_hub
+from ..model.problems import HubError
+from ..model.settings import load_config
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

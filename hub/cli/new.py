@@ -9,9 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..config import load_config
-from ..invite_check import check_kit
-from ..loader import load_hub
+from ..kit.check import check_kit
+from ..model.loader import load_hub
+from ..model.settings import load_config
 
 TEMPLATE = """\
 # A chat for {site_name}. Every field is explained in the README ("Chat files").

@@ -26,9 +26,9 @@ import pytest
 from conftest import REPO
 from playwright.sync_api import Browser, BrowserContext, Page, Response, Route, sync_playwright
 
-from hub.config import load_config
-from hub.loader import load_hub
-from hub.model import Chat, Hub
+from chathub.model.chat import Chat, Hub
+from chathub.model.loader import load_hub
+from chathub.model.settings import load_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -1,0 +1,121 @@
+"""``chathub check``'s look at the invite kit: posts that would not fit X, overrides that fail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from ..model.chat import Chat, HubConfig
+from ..model.problems import Problems, Severity
+from .post_rules import LIMIT
+from .runsheet import plan_run_sheet
+from .texts import QUESTION_KEY, build_kit, key_problem, text_problem
+
+# What a post that is too long shortens, when it is not a question: (where, what) by kind.
+SHORTENED = {"guest-intro": ("guests", "guest's bio"), "closing": ("followup", "followup")}
+
+
+def _node(path: Path, *keys: str | int) -> yaml.Node | None:
+    """The YAML node at ``keys`` (mapping keys, list indexes) of a chat file."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    for key in keys:
+        if isinstance(key, int) and isinstance(node, yaml.SequenceNode) and key < len(node.value):
+            node = node.value[key]
+        elif isinstance(key, str) and isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value
+                         if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        else:
+            return None
+    return node
+
+
+def locate(path: Path, *keys: str | int) -> tuple[int, int] | None:
+    """Line and column (1-based) of the YAML value at ``keys`` (mapping keys, list indexes)."""
+    node = _node(path, *keys)
+    if node is None:
+        return None
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def locate_key(path: Path, *keys: str) -> tuple[int, int] | None:
+    """Line and column (1-based) of the last mapping key in ``keys`` itself (not its value)."""
+    parent = _node(path, *keys[:-1])
+    if not isinstance(parent, yaml.MappingNode):
+        return None
+    for key, _ in parent.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == keys[-1]:
+            return key.start_mark.line + 1, key.start_mark.column + 1
+    return None
+
+
+def override_problems(chat: Chat, config: HubConfig) -> Problems:
+    """The chat's ``invite:`` overrides that cannot be used: unknown keys, broken templates."""
+    problems = Problems()
+    shown = config.display_path(chat.source)
+    for key, text in chat.invite.items():
+        problem = key_problem(key)
+        where = locate_key(chat.source, "invite", key) if problem else None
+        if not problem:
+            problem = text_problem(text)
+            where = locate(chat.source, "invite", key)
+        if problem:
+            problems.add(shown, *(where or chat.position("invite")), problem)
+    return problems
+
+
+def check_kit(chat: Chat, config: HubConfig) -> Problems:
+    """Problems with a chat's kit: every question whose post would not fit X, overrides that
+    fail or do not fit, other posts that had to be shortened, and questions that outlast the chat.
+    """
+    problems = Problems()
+    shown = config.display_path(chat.source)
+
+    def add(where: tuple[int, int] | None, message: str, severity: Severity = "error") -> None:
+        line, col = where or chat.position("invite")
+        problems.add(shown, line, col, message, severity)
+
+    broken = override_problems(chat, config)
+    problems.extend(broken)
+    if broken:  # the rest of the kit is checked without the overrides that cannot be used
+        bad = {key for key in chat.invite if key_problem(key) or text_problem(chat.invite[key])}
+        chat = replace(chat, invite={k: v for k, v in chat.invite.items() if k not in bad})
+    shortened: dict[tuple[str | int, ...], list[str]] = {}
+    for item in build_kit(chat, config):
+        where = locate(chat.source, "invite", item.key) if item.overridden else None
+        for note in item.notes:
+            add(where, note)
+        if not item.too_long:
+            continue
+        over = f"{item.too_long} characters as X counts them (limit {LIMIT})"
+        if item.overridden:
+            add(where, f"invite {item.key!r}: the {item.label} post is {over}; shorten it")
+        elif item.kind == "question":
+            add(locate(chat.source, "questions", (item.number or 1) - 1) or chat.position("questions"),
+                f"question {item.number} does not fit in its {item.label} post: {over}; "
+                f"shorten it by {item.too_long - LIMIT} or more")
+        else:
+            field, what = SHORTENED.get(item.kind, ("title", "title"))
+            path = (field, (item.number or 1) - 1, "bio") if item.kind == "guest-intro" else (field,)
+            shortened.setdefault((*path, what), []).append(f"{item.label} ({item.too_long})")
+    for (*path, what), posts in shortened.items():
+        add(locate(chat.source, *path) or locate(chat.source, *path[:2]) or chat.position(str(path[0])),
+            f"the {what} makes {len(posts)} post{'s' * (len(posts) != 1)} longer than X's "
+            f"{LIMIT} characters, so the kit shortens it there: {', '.join(posts)}; "
+            "shorten it, or override those texts under invite:", "warning")
+    for key in chat.invite:
+        match = QUESTION_KEY.match(key)
+        if match and int(match.group(1)) > len(chat.questions):
+            add(locate(chat.source, "invite", key),
+                f"invite {key!r}: there is no question {match.group(1)} "
+                f"(the chat has {len(chat.questions)})")
+    overrun = plan_run_sheet(chat).overrun
+    if overrun:
+        add(locate(chat.source, "questions") or chat.position("questions"),
+            f"the questions need {overrun} minutes more than the chat has between the welcome "
+            "and the closing; lower their minutes or lengthen the chat", "warning")
+    return problems

@@ -1,0 +1,553 @@
+"""Read chat YAML files into validated ``Chat`` objects, reporting every problem with its place."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import yaml
+
+from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
+from .problems import Problems
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+# Beyond letters, marks, digits and "_", the few characters twitter-text allows inside hashtags.
+HASHTAG_EXTRA = set("\u00b7\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
+                    "\u3003\u0f0b\u0f0c")
+POST_ID_RE = re.compile(r"^\d{1,25}$")
+START_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+PERSON_KEYS = ("handle", "name", "bio", "url", "avatar")
+QUESTION_KEYS = ("text", "minutes")
+
+
+@dataclass
+class _Ctx:
+    """What a field parser needs: where it is and where to report."""
+
+    path: str
+    problems: Problems
+    config: HubConfig
+    lines: list[str] = field(default_factory=list)
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.problems.add(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        self.problems.add(
+            self.path, node.start_mark.line + 1, node.start_mark.column + 1, message, "warning"
+        )
+
+
+_Parser = Callable[[yaml.Node, _Ctx], Any]
+_MISSING = object()
+
+
+def _scalar(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
+    if not isinstance(node, yaml.ScalarNode):
+        ctx.error(node, f"{what} must be a single value, not a {_kind(node)}")
+        return None
+    if node.tag == "tag:yaml.org,2002:null" or (node.value == "" and node.style is None):
+        line = ctx.lines[node.start_mark.line] if node.start_mark.line < len(ctx.lines) else ""
+        hint = ""
+        if "#" in line.partition(":")[2]:
+            hint = " (a '#' starts a YAML comment: put the value in quotes, like \"#Tag\")"
+        ctx.error(node, f"{what} is empty{hint}")
+        return None
+    return node.value
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return "value"
+
+
+def _text(what: str, required_nonempty: bool = True) -> _Parser:
+    def parse(node: yaml.Node, ctx: _Ctx) -> str | None:
+        value = _scalar(node, ctx, what)
+        if value is None:
+            return None
+        value = value.strip()
+        if required_nonempty and not value:
+            ctx.error(node, f"{what} is empty")
+            return None
+        return value
+
+    return parse
+
+
+def _integer(what: str, minimum: int = 1, maximum: int = 24 * 60) -> _Parser:
+    def parse(node: yaml.Node, ctx: _Ctx) -> int | None:
+        value = _scalar(node, ctx, what)
+        if value is None:
+            return None
+        if node.style is not None or not re.fullmatch(r"\d+", value):
+            ctx.error(node, f"{what} must be a whole number of minutes, got {value!r}")
+            return None
+        number = int(value)
+        if not minimum <= number <= maximum:
+            ctx.error(node, f"{what} must be between {minimum} and {maximum}, got {number}")
+            return None
+        return number
+
+    return parse
+
+
+def _boolean(what: str) -> _Parser:
+    def parse(node: yaml.Node, ctx: _Ctx) -> bool | None:
+        value = _scalar(node, ctx, what)
+        if value is None:
+            return None
+        if node.tag != "tag:yaml.org,2002:bool" and value.lower() not in ("true", "false"):
+            ctx.error(node, f"{what} must be true or false, got {value!r}")
+            return None
+        return value.lower() in ("true", "yes", "on")
+
+    return parse
+
+
+def _http_url(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
+    value = _scalar(node, ctx, what)
+    if value is None:
+        return None
+    if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE):
+        ctx.error(node, f"{what} must be an http(s) URL, got {value!r}")
+        return None
+    return value.strip()
+
+
+def _handle(node: yaml.Node, ctx: _Ctx, value: str) -> str | None:
+    handle = value.strip().removeprefix("@")
+    if not HANDLE_RE.match(handle):
+        ctx.error(
+            node,
+            f"{value!r} is not an X handle (1-15 letters, digits or underscores, like \"@name\")",
+        )
+        return None
+    return handle
+
+
+def _check_keys(node: yaml.MappingNode, ctx: _Ctx, known: Iterable[str], what: str) -> None:
+    known = list(known)
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key is None:
+            ctx.error(key_node, f"{what} keys must be plain names")
+            continue
+        if key in seen:
+            ctx.error(key_node, f"duplicate key {key!r}")
+        seen.add(key)
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+            ctx.error(key_node, f"unknown key {key!r} in {what}{hint}")
+
+
+def _person(what: str) -> _Parser:
+    def parse(node: yaml.Node, ctx: _Ctx) -> Person | None:
+        if isinstance(node, yaml.ScalarNode):
+            value = _scalar(node, ctx, what)
+            if value is None:
+                return None
+            handle = _handle(node, ctx, value)
+            return Person(handle) if handle else None
+        if not isinstance(node, yaml.MappingNode):
+            ctx.error(node, f"{what} must be \"@handle\" or a mapping with a handle")
+            return None
+        _check_keys(node, ctx, PERSON_KEYS, what)
+        fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        if "handle" not in fields:
+            ctx.error(node, f"{what} needs a handle, like handle: \"@name\"")
+            return None
+        ok = True
+        value = _scalar(fields["handle"], ctx, f"{what} handle")
+        handle = _handle(fields["handle"], ctx, value) if value is not None else None
+        ok &= handle is not None
+        extras: dict[str, str] = {}
+        for key in ("name", "bio"):
+            if key in fields:
+                text = _text(f"{what} {key}")(fields[key], ctx)
+                ok &= text is not None
+                extras[key] = text or ""
+        for key in ("url", "avatar"):
+            if key in fields:
+                url = _http_url(fields[key], ctx, f"{what} {key}")
+                ok &= url is not None
+                extras[key] = url or ""
+        return Person(handle, **extras) if ok and handle else None
+
+    return parse
+
+
+def _list_of(item: _Parser, what: str) -> _Parser:
+    def parse(node: yaml.Node, ctx: _Ctx) -> list[Any] | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            ctx.error(node, f"{what} must be a list")
+            return None
+        values = [item(child, ctx) for child in node.value]
+        return None if any(v is None for v in values) else values
+
+    return parse
+
+
+def _question(node: yaml.Node, ctx: _Ctx) -> tuple[str, int | None] | None:
+    if isinstance(node, yaml.MappingNode):
+        _check_keys(node, ctx, QUESTION_KEYS, "a question")
+        fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        if "text" not in fields:
+            ctx.error(node, "a question written as a mapping needs text:")
+            return None
+        text = _text("a question's text")(fields["text"], ctx)
+        minutes = _integer("a question's minutes", 1, 240)(fields["minutes"], ctx) if (
+            "minutes" in fields
+        ) else None
+        return (text, minutes) if text is not None else None
+    text = _text("a question")(node, ctx)
+    return (text, None) if text is not None else None
+
+
+def _questions(node: yaml.Node, ctx: _Ctx) -> list[Question] | None:
+    items = _list_of(_question, "questions")(node, ctx)
+    if items is None:
+        return None
+    return [Question(i, text, minutes) for i, (text, minutes) in enumerate(items, start=1)]
+
+
+def hashtag_problem(tag: str) -> str | None:
+    """Why X would not link ``#tag`` as a hashtag (twitter-text's rules), or None."""
+    if not tag:
+        return "it is empty"
+    if re.search(r"\s", tag):
+        return "it contains a space"
+    allowed = ("L", "M", "N")
+    for char in tag:
+        category = unicodedata.category(char)
+        if not ((category[0] in allowed and category != "No" and category != "Nl")
+                or char == "_" or char in HASHTAG_EXTRA):
+            return f"it contains {char!r}; use only letters, digits and underscores"
+    if not any(unicodedata.category(char)[0] in ("L", "M") for char in tag):
+        return "it is only digits" if tag.isdigit() else "it needs at least one letter"
+    return None
+
+
+def _hashtag(node: yaml.Node, ctx: _Ctx) -> str | None:
+    value = _scalar(node, ctx, "hashtag")
+    if value is None:
+        return None
+    tag = value.strip().removeprefix("#").removeprefix("＃")
+    reason = hashtag_problem(tag)
+    if reason:
+        ctx.error(node, f"hashtag {value!r} would not work as a hashtag on X: {reason}")
+        return None
+    if len(tag) + 1 > ctx.config.long_hashtag:
+        ctx.warn(
+            node,
+            f"hashtag #{tag} is {len(tag) + 1} characters long; a shorter one leaves "
+            "participants more room in every post",
+        )
+    return tag
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def zone_problem(name: str) -> str | None:
+    """Why ``name`` is not a usable IANA zone, or None when it is."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+        close = difflib.get_close_matches(name, _zone_names(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else " (use an IANA name like Europe/Paris)"
+        return f"unknown time zone {name!r}{hint}"
+    return None
+
+
+def _timezone(node: yaml.Node, ctx: _Ctx) -> str | None:
+    value = _scalar(node, ctx, "timezone")
+    if value is None:
+        return None
+    problem = zone_problem(value.strip())
+    if problem:
+        ctx.error(node, problem)
+        return None
+    return value.strip()
+
+
+def _status(node: yaml.Node, ctx: _Ctx) -> str | None:
+    value = _scalar(node, ctx, "status")
+    if value is None:
+        return None
+    if value not in STATUSES:
+        close = difflib.get_close_matches(value, STATUSES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        ctx.error(node, f"status must be one of {', '.join(STATUSES)}, got {value!r}{hint}")
+        return None
+    return value
+
+
+def _hide_entry(node: yaml.Node, ctx: _Ctx) -> str | None:
+    value = _scalar(node, ctx, "a hide entry")
+    if value is None:
+        return None
+    value = value.strip()
+    if POST_ID_RE.match(value):
+        return value
+    handle = _handle(node, ctx, value)
+    return handle.lower() if handle else None
+
+
+def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
+    value = _scalar(node, ctx, "a post id")
+    if value is None:
+        return None
+    value = value.strip()
+    if not POST_ID_RE.match(value):
+        ctx.error(node, f"{value!r} is not a post id (digits only; quote it to keep every digit)")
+        return None
+    return value
+
+
+def _invite(node: yaml.Node, ctx: _Ctx) -> dict[str, str] | None:
+    """Texts by key; which keys exist and whether a text is a valid template is the kit's to say
+    (``chathub.kit.check``)."""
+    if not isinstance(node, yaml.MappingNode):
+        ctx.error(node, "invite must be a mapping of kind: text")
+        return None
+    result: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            ctx.error(key_node, "invite keys must be plain names, like announce or q1")
+            continue
+        text = _text(f"invite {key_node.value}")(value_node, ctx)
+        if text is not None:
+            result[str(key_node.value)] = text
+    return result
+
+
+def _start_raw(node: yaml.Node, ctx: _Ctx) -> tuple[str, yaml.Node] | None:
+    value = _scalar(node, ctx, "start")
+    if value is None:
+        return None
+    return value.strip(), node
+
+
+# Field name -> (parser, default). _MISSING marks a required field.
+FIELDS: dict[str, tuple[_Parser, Any]] = {
+    "title": (_text("title"), _MISSING),
+    "hashtag": (_hashtag, _MISSING),
+    "start": (_start_raw, _MISSING),
+    "timezone": (_timezone, None),
+    "duration": (_integer("duration", 5, 24 * 60), 60),
+    "host": (_person("host"), _MISSING),
+    "moderators": (_list_of(_person("a moderator"), "moderators"), []),
+    "guests": (_list_of(_person("a guest"), "guests"), []),
+    "questions": (_questions, []),
+    "about": (_text("about", False), ""),
+    "followup": (_text("followup", False), ""),
+    "status": (_status, "scheduled"),
+    "description": (_text("description", False), ""),
+    "summary": (_text("summary", False), ""),
+    "highlights": (_list_of(_post_id, "highlights"), []),
+    "hide": (_list_of(_hide_entry, "hide"), []),
+    "hide_questions": (_boolean("hide_questions"), False),
+    "image": (lambda n, c: _http_url(n, c, "image"), ""),
+    "invite": (_invite, {}),
+    "fetch_before": (_integer("fetch_before", 0, 24 * 60), None),
+    "fetch_after": (_integer("fetch_after", 0, 24 * 60), None),
+}
+
+
+def resolve_start(raw: str, zone_name: str) -> tuple[datetime | None, str | None]:
+    """Turn a written start time into an aware datetime in ``zone_name``, or say why not.
+
+    Wall times that a DST change skips or repeats are reported, never guessed. An explicit UTC
+    offset settles an ambiguous time, and must agree with the zone.
+    """
+    if not START_RE.match(raw):
+        return None, f"start {raw!r} must be a date and time like 2026-05-14 18:00"
+    try:
+        parsed = datetime.fromisoformat(raw.replace(" ", "T", 1).replace(" ", ""))
+    except ValueError as exc:
+        return None, f"start {raw!r} is not a valid date and time ({exc})"
+    zone = ZoneInfo(zone_name)
+    if parsed.tzinfo is not None:
+        local = parsed.astimezone(zone)
+        if local.replace(tzinfo=None) != parsed.replace(tzinfo=None):
+            return None, (
+                f"start {raw!r} has an offset that {zone_name} does not use at that time "
+                f"(it is {local.isoformat(timespec='minutes')} there)"
+            )
+        return local, None
+    early = parsed.replace(tzinfo=zone, fold=0)
+    late = parsed.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early, None
+    wall = parsed.strftime("%Y-%m-%d %H:%M")
+    if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != parsed:
+        return None, (
+            f"start {wall} does not exist in {zone_name}: the clocks skip it for daylight "
+            "saving time; choose another time"
+        )
+    offsets = [_offset(d) for d in (early, late)]
+    return None, (
+        f"start {wall} is ambiguous in {zone_name}: it happens twice as the clocks go back; "
+        f"add the offset you mean, {parsed:%Y-%m-%dT%H:%M}{offsets[0]} or "
+        f"{parsed:%Y-%m-%dT%H:%M}{offsets[1]}"
+    )
+
+
+def _offset(moment: datetime) -> str:
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and context and ("quoted scalar" in context or "flow" in context):
+        # An unclosed quote or bracket: the parser notices later; point at where it opened.
+        mark = opened
+        problem = f"{problem}; the {'quote' if 'quoted' in context else 'bracket'} opened here "
+        problem += "is not closed where it should be"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "?" in source_line and "[" in source_line:
+        message += "; put quotes around list items that contain '?'"
+    elif "'@'" in message or "'`'" in message:
+        message += "; put quotes around values that start with @, like \"@name\""
+    return line, col, message
+
+
+def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
+    """Parse and validate one chat file."""
+    shown = config.display_path(path)
+    problems = Problems()
+    ctx = _Ctx(shown, problems, config)
+    slug = path.name.removesuffix(".yml").removesuffix(".yaml")
+    if not SLUG_RE.match(slug):
+        problems.add(shown, 1, 1, f"file name {path.name!r}: the slug (file stem) may hold only "
+                     "lowercase letters, digits and hyphens")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(shown, 1, 1, f"cannot read the file: {exc}")
+        return None, problems
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problems.add(shown, *_yaml_error(exc, text))
+        return None, problems
+    ctx.lines = text.splitlines()
+    if root is None:
+        problems.add(shown, 1, 1, "the file is empty; a chat needs title, hashtag, start and host")
+        return None, problems
+    if not isinstance(root, yaml.MappingNode):
+        ctx.error(root, "a chat file must be a mapping of fields (title: ..., hashtag: ...)")
+        return None, problems
+    _check_keys(root, ctx, FIELDS, "a chat")
+    nodes = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    positions = {
+        k.value: (k.start_mark.line + 1, k.start_mark.column + 1)
+        for k, _ in root.value
+        if isinstance(k, yaml.ScalarNode)
+    }
+    values: dict[str, Any] = {}
+    failed = False
+    for name, (parser, default) in FIELDS.items():
+        if name not in nodes:
+            if default is _MISSING:
+                problems.add(shown, 1, 1, f"missing required field {name!r}")
+                failed = True
+            else:
+                values[name] = copy.copy(default)
+            continue
+        value = parser(nodes[name], ctx)
+        if value is None and name != "timezone":
+            failed = True
+        values[name] = value
+    zone_name = values.get("timezone") or config.timezone
+    if "timezone" in nodes and values.get("timezone") is None:
+        failed = True
+    start = None
+    if values.get("start") and not ("timezone" in nodes and values["timezone"] is None):
+        raw, node = values["start"]
+        start, problem = resolve_start(raw, zone_name)
+        if problem:
+            ctx.error(node, problem)
+    if failed or start is None:  # a chat with only other problems still loads, for later checks
+        return None, problems
+    values.update(start=start, timezone=zone_name)
+    return Chat(slug=slug, source=path, positions=positions, **values), problems
+
+
+def find_chat_files(chats_dir: Path) -> list[Path]:
+    """Every chat file in the chats folder, by name."""
+    if not chats_dir.is_dir():
+        return []
+    return sorted(p for p in chats_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+def check_overlaps(chats: list[Chat], config: HubConfig) -> Problems:
+    """Report published chats that share a hashtag at overlapping times."""
+    problems = Problems()
+    live = sorted((c for c in chats if c.status == "scheduled"), key=lambda c: c.start_utc)
+    by_tag: dict[str, list[Chat]] = {}
+    for chat in live:
+        by_tag.setdefault(chat.hashtag.lower(), []).append(chat)
+    for group in by_tag.values():
+        for i, first in enumerate(group):
+            for second in group[i + 1 :]:
+                if second.start_utc >= first.end_utc:
+                    break
+                for a, b in ((second, first), (first, second)):
+                    line, col = a.position("start")
+                    problems.add(
+                        config.display_path(a.source), line, col,
+                        f"#{a.hashtag} overlaps with {config.display_path(b.source)} "
+                        f"({b.start:%Y-%m-%d %H:%M %Z}); two chats on one hashtag at the same "
+                        "time mix their posts",
+                    )
+    return problems
+
+
+def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hub, Problems]:
+    """Read every chat of a hub (or just ``paths``); problems of all files are returned together."""
+    problems = Problems()
+    files = list(paths) if paths is not None else find_chat_files(config.chats_dir)
+    chats: list[Chat] = []
+    for path in files:
+        chat, found = read_chat(path, config)
+        problems.extend(found)
+        if chat is not None:
+            chats.append(chat)
+    if paths is not None:
+        # Overlaps are judged against the whole hub, but reported only for the files asked about.
+        asked = {p.resolve() for p in files}
+        others = [c for c in load_hub(config)[0].chats if c.source.resolve() not in asked]
+        wanted = {config.display_path(p) for p in files}
+        for problem in check_overlaps(chats + others, config).items:
+            if problem.path in wanted:
+                problems.items.append(problem)
+    else:
+        problems.extend(check_overlaps(chats, config))
+    return Hub(config, chats), problems

@@ -1,0 +1,125 @@
+"""Hub settings: read from the chathub plugin's options, or from ``mkdocs.yml`` for the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_LEAD_KEYWORDS = [
+    "looking for",
+    "recommend",
+    "budget",
+    "rfp",
+    "vendor",
+    "pricing",
+    "quote",
+    "demo",
+    "switching",
+    "alternative to",
+]
+
+from .chat import HubConfig  # noqa: E402
+
+
+class ConfigError(Exception):
+    """mkdocs.yml is missing or does not configure the chathub plugin."""
+
+
+def current_time() -> datetime:
+    """Now, or the instant in ``CHATHUB_NOW`` (ISO 8601 with offset) for reproducible builds."""
+    fixed = os.environ.get("CHATHUB_NOW")
+    if fixed:
+        moment = datetime.fromisoformat(fixed)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def _option(options: Mapping[str, Any], name: str) -> Any:
+    """A plugin option, or HubConfig's default when it is missing or left empty."""
+    value = options.get(name)
+    if value is None:
+        return next(f.default for f in fields(HubConfig) if f.name == name)
+    return value
+
+
+def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any]) -> HubConfig:
+    """Build a HubConfig from plugin options and the site-wide mkdocs settings."""
+    chats_dir = Path(options.get("chats_dir") or "chats")
+    return HubConfig(
+        root=root,
+        chats_dir=chats_dir if chats_dir.is_absolute() else root / chats_dir,
+        timezone=_option(options, "timezone"),
+        organization=(options.get("organization") or "").removeprefix("@"),
+        site_url=site.get("site_url") or "",
+        site_name=site.get("site_name") or "Chat hub",
+        hide=[str(h).removeprefix("@").lower() for h in options.get("hide") or []],
+        per_page=int(_option(options, "per_page")),
+        long_hashtag=int(_option(options, "long_hashtag")),
+        lead_keywords=list(options.get("lead_keywords") or DEFAULT_LEAD_KEYWORDS),
+        fetch_before=int(_option(options, "fetch_before")),
+        fetch_after=int(_option(options, "fetch_after")),
+        custom_dir=_custom_dir(root, site.get("theme")),
+        now=current_time(),
+    )
+
+
+def _custom_dir(root: Path, theme: Any) -> Path | None:
+    """The theme's custom_dir, from mkdocs.yml's mapping or from MkDocs' Theme object."""
+    value = getattr(theme, "custom_dir", None)  # MkDocs' Theme (itself a Mapping of options)
+    if value is None and isinstance(theme, Mapping):
+        value = theme.get("custom_dir")
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else root / path
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml even when it holds !!python/name or !ENV tags (it ignores them)."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_TolerantLoader.add_multi_constructor("", _ignore_tag)
+
+
+def find_mkdocs_yml(start: Path) -> Path:
+    """The mkdocs.yml in ``start``."""
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        candidate = start / name
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no mkdocs.yml in {start}; run chathub from the hub's folder")
+
+
+def load_config(start: Path | None = None) -> HubConfig:
+    """Read the hub's settings from the mkdocs.yml in ``start`` (default: the current folder)."""
+    path = find_mkdocs_yml(start or Path.cwd())
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc}") from None
+    options: Mapping[str, Any] = {}
+    for entry in data.get("plugins") or []:
+        if entry == "chathub":
+            break
+        if isinstance(entry, Mapping) and "chathub" in entry:
+            options = entry["chathub"] or {}
+            break
+    else:
+        plugins = data.get("plugins")
+        if isinstance(plugins, Mapping) and "chathub" in plugins:
+            options = plugins["chathub"] or {}
+    return make_config(path.parent, options, data)

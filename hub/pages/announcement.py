@@ -1,0 +1,42 @@
+"""Announcement pages: one per published chat, at ``chats/<slug>/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model.chat import Chat, Hub
+from ..model.urls import chat_url
+from .page import Page, fingerprint
+from .render import format_time
+
+
+def questions_visible(chat: Chat, hub: Hub) -> bool:
+    """Questions show unless the chat asks to keep them hidden until it starts."""
+    return not chat.hide_questions or chat.has_started(hub.config.now)
+
+
+def pages(hub: Hub) -> Iterator[Page]:
+    now = hub.config.now
+    for chat in hub.published:
+        state = "cancelled" if chat.cancelled else (
+            "ended" if chat.has_ended(now) else "live" if chat.has_started(now) else "upcoming"
+        )
+        description = chat.description or f"{chat.tag} chat: {chat.title}, {format_time(chat.start)}."
+        visible, has_archive = questions_visible(chat, hub), chat.transcript_path.exists()
+        yield Page(
+            url=chat_url(chat),
+            title=chat.title,
+            template="chathub/announcement.html",
+            context={
+                "chat": chat,
+                "state": state,
+                "show_questions": visible,
+                "has_archive": has_archive,
+            },
+            description=description,
+            social={"type": "article", "image": chat.image},
+            key=fingerprint(
+                "announcement", chat.source.read_bytes(), state, visible, has_archive,
+                hub.config.site_url,
+            ),
+        )

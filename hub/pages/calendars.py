@@ -1,0 +1,154 @@
+"""Calendars: ``chats/<slug>.ics`` for each published chat and ``calendar.ics`` for the hub,
+plus "add to Google Calendar" and Outlook links.
+
+Output depends only on the chat files (never on the clock), so rebuilds give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from urllib.parse import quote, urlencode, urlsplit
+
+import icalendar
+
+from .. import __version__
+from ..model.chat import Chat, Hub, HubConfig
+from ..model.urls import calendar_path, chat_url
+from .page import Asset
+
+PRODID = f"-//chathub//chathub {__version__}//EN"
+HUB_CALENDAR = "calendar.ics"
+
+
+
+def event_uid(chat: Chat, config: HubConfig) -> str:
+    """Stable across rebuilds and edits: the slug at the site's host."""
+    host = urlsplit(config.site_url).hostname if config.site_url else None
+    return f"{chat.slug}@{host or 'chathub'}"
+
+
+def stamp(chat: Chat) -> datetime:
+    """When the chat file last changed (capped by SOURCE_DATE_EPOCH when set), in whole seconds."""
+    moment = int(chat.source.stat().st_mtime)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        moment = min(moment, int(epoch))
+    return datetime.fromtimestamp(moment, UTC)
+
+
+def join_url(chat: Chat) -> str:
+    """Where the chat happens: the hashtag's live search on X."""
+    return f"https://x.com/search?q={quote(chat.tag, safe='')}&f=live"
+
+
+def summary(chat: Chat) -> str:
+    return ("Cancelled: " if chat.cancelled else "") + f"{chat.tag} chat: {chat.title}"
+
+
+def describe(chat: Chat, config: HubConfig) -> str:
+    """The event's description: what, the hashtag and how to take part, where to read more."""
+    lines = []
+    if chat.cancelled:
+        lines += ["This chat has been cancelled.", ""]
+    lines += [
+        chat.description or chat.title,
+        "",
+        f"A chat on X under the hashtag {chat.tag}, hosted by {chat.host.display_name}"
+        + (f" ({chat.host.at})." if chat.host.name else "."),
+        f"To take part, follow {chat.tag} ({join_url(chat)}) and put {chat.tag} in every post; "
+        "answer Q1, Q2… with A1, A2…",
+        "",
+        f"Details: {config.absolute_url(f'chats/{chat.slug}/')}",
+    ]
+    return "\n".join(lines)
+
+
+def ical_time(moment: datetime) -> datetime:
+    """``moment`` with its zone, or in UTC when its wall time happens twice (a DST fall-back):
+    a TZID time cannot say which of the two it means."""
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        return moment.astimezone(UTC)
+    return moment
+
+
+def make_event(chat: Chat, config: HubConfig) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", event_uid(chat, config))
+    event.add("dtstamp", stamp(chat))
+    event.add("sequence", 1 if chat.cancelled else 0)
+    event.add("status", "CANCELLED" if chat.cancelled else "CONFIRMED")
+    event.add("summary", summary(chat))
+    event.add("dtstart", ical_time(chat.start))
+    event.add("dtend", ical_time(chat.end))
+    event.add("location", f"On X: {chat.tag}")
+    event.add("url", config.absolute_url(chat_url(chat)))
+    event.add("description", describe(chat, config))
+    return event
+
+
+def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str) -> bytes:
+    """An iCalendar file of ``chats``, soonest first, with the VTIMEZONEs their zones need."""
+    chats = sorted(chats, key=lambda c: (c.start_utc, c.slug))
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", icalendar.vText(" ".join(name.split())))
+    calendar.add("refresh-interval", icalendar.vDuration.from_ical("PT12H"),
+                 parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    for chat in chats:
+        calendar.add_component(make_event(chat, config))
+    if chats:
+        first = chats[0].start.date()
+        last = max(c.end.date() for c in chats)
+        calendar.add_missing_timezones(first_date=date(first.year, 1, 1),
+                                       last_date=date(last.year + 1, 12, 31))
+    return calendar.to_ical()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _link_details(chat: Chat, config: HubConfig) -> str:
+    text = f"{chat.tag} chat on X, hosted by {chat.host.at}. Follow {chat.tag} and put it in every post."
+    if config.site_url:
+        text += f"\n\nDetails: {config.absolute_url(f'chats/{chat.slug}/')}"
+    return text
+
+
+def google_calendar_url(chat: Chat, config: HubConfig) -> str:
+    """Google Calendar's "add event" form, filled in."""
+    query = urlencode({
+        "action": "TEMPLATE",
+        "text": summary(chat),
+        "dates": f"{_utc(chat.start)}/{_utc(chat.end)}",
+        "details": _link_details(chat, config),
+        "location": join_url(chat),
+    }, quote_via=quote)
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def outlook_calendar_url(chat: Chat, config: HubConfig) -> str:
+    """Outlook on the web's "new event" form, filled in."""
+    query = urlencode({
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": summary(chat),
+        "startdt": chat.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": chat.end_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "body": _link_details(chat, config),
+        "location": join_url(chat),
+    }, quote_via=quote)
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
+
+
+def files(hub: Hub) -> Iterator[Asset]:
+    config = hub.config
+    for chat in hub.published:
+        yield Asset(calendar_path(chat), make_calendar([chat], config, f"{chat.tag}: {chat.title}"))
+    yield Asset(HUB_CALENDAR, make_calendar(hub.published, config, config.site_name))

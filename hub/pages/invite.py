@@ -1,0 +1,54 @@
+"""The invite kit page of each published chat, at ``chats/<slug>/invite/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import quote
+
+from ..kit.texts import KitItem, build_kit
+from ..model.chat import Chat, Hub, HubConfig
+from ..model.urls import invite_url
+from .announcement import questions_visible
+from .page import Page, fingerprint
+
+INTENT = "https://x.com/intent/post?text="
+
+
+
+def intent_url(text: str) -> str:
+    """X's web intent that opens the composer with ``text`` filled in."""
+    return INTENT + quote(text, safe="")
+
+
+@dataclass
+class KitView:
+    """A chat's kit, built only when its page is rendered (not on every planning pass)."""
+
+    chat: Chat
+    config: HubConfig
+
+    @cached_property
+    def items(self) -> list[KitItem]:
+        return build_kit(self.chat, self.config)
+
+    def section(self, name: str) -> list[KitItem]:
+        return [item for item in self.items if item.section == name]
+
+
+def pages(hub: Hub) -> Iterator[Page]:
+    config = hub.config
+    for chat in hub.published:
+        visible = questions_visible(chat, hub)
+        yield Page(
+            url=invite_url(chat),
+            title=f"Invite kit: {chat.title}",
+            template="chathub/invite.html",
+            context={"chat": chat, "kit": KitView(chat, config), "show_questions": visible,
+                     "intent_url": intent_url, "noindex": True},
+            searchable=False,
+            description=f"Ready-made posts, run sheet, blog post and e-mail for the {chat.tag} chat.",
+            key=fingerprint("invite", chat.source.read_bytes(), visible, config.site_url,
+                            config.organization, config.site_name),
+        )

@@ -1,0 +1,49 @@
+"""The hub index: upcoming chats soonest first, then past chats newest first, paginated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..analysis.community import analyze_hub
+from ..model.chat import Chat, Hub
+from .page import Page, fingerprint
+
+INDEX_URL = "chats/"
+
+
+def index_url(number: int) -> str:
+    """URL of page ``number`` (1-based) of the index."""
+    return INDEX_URL if number == 1 else f"{INDEX_URL}page/{number}/"
+
+
+def ordered_chats(hub: Hub) -> list[tuple[str, Chat]]:
+    """Published chats in index order, each tagged ``upcoming`` or ``past``."""
+    return [("upcoming", c) for c in hub.upcoming()] + [("past", c) for c in hub.past()]
+
+
+def pages(hub: Hub) -> Iterator[Page]:
+    entries = ordered_chats(hub)
+    analyses = analyze_hub(hub).chats
+    size = max(1, hub.config.per_page)
+    count = max(1, -(-len(entries) // size))
+    for number in range(1, count + 1):
+        chunk = entries[(number - 1) * size : number * size]
+        yield Page(
+            url=index_url(number),
+            title="Chats" if number == 1 else f"Chats, page {number}",
+            template="chathub/index.html",
+            context={
+                "upcoming": [c for kind, c in chunk if kind == "upcoming"],
+                "past": [c for kind, c in chunk if kind == "past"],
+                "number": number,
+                "count": count,
+                "index_url": index_url,
+                "figures": {c.slug: analyses[c.slug].figures for _, c in chunk if c.slug in analyses},
+            },
+            in_nav=number == 1,
+            description=f"Upcoming and past {hub.config.site_name} chats.",
+            key=fingerprint(  # every field of the chats listed (a card shows many of them)
+                "index", number, [(k, c, c.transcript_path.exists()) for k, c in chunk], count,
+                [(c.slug, analyses[c.slug].figures) for _, c in chunk if c.slug in analyses],
+            ),
+        )

@@ -1,0 +1,50 @@
+"""The site plan: every page and file chathub adds, as data, before anything is rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..model.chat import Hub
+from . import announcement, archive, assets, calendars, feeds, listing, people, recap
+from . import invite as invite_page
+from .page import Asset, Page, Site
+from .render import Renderer
+
+PageBuilder = Callable[[Hub], Iterable[Page]]
+AssetBuilder = Callable[[Hub], Iterable[Asset]]
+
+
+def page_builders() -> list[PageBuilder]:
+    """Every module that adds pages, in the order their pages are planned."""
+    return [listing.pages, announcement.pages, invite_page.pages, archive.pages, recap.pages,
+            people.pages]
+
+
+def asset_builders() -> list[AssetBuilder]:
+    """Every module that adds non-HTML files."""
+    return [assets.files, calendars.files, feeds.files]
+
+
+def plan_site(hub: Hub) -> Site:
+    """All the pages and files of a hub."""
+    site = Site()
+    for build_pages in page_builders():
+        site.pages.extend(build_pages(hub))
+    for build_assets in asset_builders():
+        site.assets.extend(build_assets(hub))
+    return site
+
+
+def render_page(renderer: Renderer, page: Page, hub: Hub) -> str:
+    """The HTML fragment that becomes the page's content."""
+    return renderer.render(page.template, page.url, hub=hub, config=hub.config, page=page,
+                           **page.context)
+
+
+def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",
+                feed_href: str = "") -> str:
+    """Extra ``<head>`` tags: the feed link on every page (``page`` None for pages chathub did not
+    generate, at ``url``); description and social cards on chathub's pages. ``feed_href``
+    replaces the relative feed link where a page can be served at any path (404.html)."""
+    return renderer.render("chathub/head.html", page.url if page else url, hub=hub,
+                           config=hub.config, page=page, feed_href=feed_href)

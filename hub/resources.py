@@ -1,0 +1,10 @@
+"""Where the files chathub ships live: templates (pages and invite texts), assets, theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent
+TEMPLATES = PACKAGE / "templates"  # chathub/*.html and chathub/kit/*.txt; theme_overrides/ wins
+ASSETS = PACKAGE / "assets"  # stylesheets and scripts, published under assets/chathub/
+THEME = PACKAGE / "theme"  # added to the theme's folders

@@ -1,1 +1,0 @@
-"""Networks chathub captures from; each module keeps its network's raw API data."""
