@@ -112,7 +112,8 @@ def text_problem(text: str) -> str | None:
 
 def _environment(cls: type[jinja2.Environment], **options: Any) -> jinja2.Environment:
     env = cls(autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-              undefined=jinja2.StrictUndefined, **options)
+              undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"], **options)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(duration=duration_text, plain=plain_text)
     return env
 

@@ -19,6 +19,7 @@ from ..model.durations import duration_text
 from ..model.markdown import render_markdown
 from ..model.urls import URL_HELPERS
 from ..resources import TEMPLATES
+from . import calendars
 
 
 def relative_url(target: str, from_url: str) -> str:
@@ -84,16 +85,6 @@ class _Environment(jinja2.Environment):
     escape_output = staticmethod(escape_output)
 
 
-def _feature_filters() -> dict[str, Any]:
-    """Filters that feature modules provide (imported late: those modules import this one)."""
-    from . import calendars
-
-    return {
-        "google_calendar_url": calendars.google_calendar_url,
-        "outlook_calendar_url": calendars.outlook_calendar_url,
-    }
-
-
 class Renderer:
     """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones."""
 
@@ -109,7 +100,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
         )
+        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
         env.filters.update(
             markdown=render_markdown,
             time=format_time,
@@ -117,7 +110,8 @@ class Renderer:
             iso_utc=iso_utc,
             duration=duration_text,
             safe_href=safe_href,
-            **_feature_filters(),
+            google_calendar_url=calendars.google_calendar_url,
+            outlook_calendar_url=calendars.outlook_calendar_url,
         )
         env.globals.update(URL_HELPERS)  # chat_url(chat), archive_url(chat)… for templates
         return env
