@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -24,11 +24,9 @@ from .model.chat import Hub
 from .model.loader import load_hub, zone_problem
 from .model.problems import HubError
 from .model.settings import make_config
-from .pages import assets
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
 from .pages.site import plan_site, render_head, render_page
-from .resources import THEME
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -55,6 +53,14 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def insert_head(html: str, head: str) -> str:
+    """``head`` just before the page's ``</head>`` (or at the start of a page without one)."""
+    at = html.find("</head>")
+    if at < 0:
+        at = html.lower().find("</head>")
+    return html[:at] + head + html[at:] if at >= 0 else head + html
 
 
 def _private(file: File, chats_dir: Path) -> bool:
@@ -108,13 +114,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         problem = zone_problem(self.config.timezone)
         if problem:
             raise PluginError(f"chathub: timezone: {problem}")
-        dirs = config.theme.dirs
         custom = config.theme.custom_dir
-        dirs.insert(1 if custom and dirs and Path(dirs[0]) == Path(custom) else 0, str(THEME))
-        for item in assets.asset_names():
-            target = config.extra_css if item.endswith(".css") else config.extra_javascript
-            if item not in [str(x) for x in target]:
-                target.append(item)
         renderer = Renderer([Path(custom)] if custom else [])
         templates = renderer.templates_key()
         # Keep the renderer, with its compiled templates, while no template file changed. (Jinja
@@ -224,20 +224,29 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         except HubError as exc:
             raise PluginError(f"chathub: {exc}") from None
 
-    def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,
-                        nav: Any) -> dict[str, Any]:
-        if self.hub is not None:
-            spec = self.pages.get(page.file.src_uri)
-            context["chathub_head"] = Markup(render_head(self.renderer, spec, self.hub, page.url))
-        return context
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        """chathub's head tags and assets go into the finished page, so no theme template that a
+        hub overrides (main.html, base.html, a partial) can drop them."""
+        if self.hub is None:
+            return output
+        spec = self.pages.get(page.file.src_uri)
+        return insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        """Theme pages with no source (404.html), which any path can show: absolute links."""
+        if self.hub is None or not template_name.endswith(".html"):
+            return output_content
+        base = urlsplit(config.site_url or "").path or "/"
+        head = render_head(self.renderer, None, self.hub, "", base.rstrip("/") + "/")
+        return insert_head(output_content, head)
 
     def on_template_context(self, context: dict[str, Any], *, template_name: str,
                             config: MkDocsConfig) -> dict[str, Any]:
-        """Theme pages with no source (404.html) advertise the feed too, by absolute path."""
-        if self.hub is not None:
-            base = urlsplit(config.site_url or "").path or "/"
-            href = base.rstrip("/") + "/feed.xml"
-            context["chathub_head"] = Markup(render_head(self.renderer, None, self.hub, "", href))
+        """Pages that ask search engines not to index them (invite kits) stay out of sitemap.xml."""
+        if template_name == "sitemap.xml" and self.pages:
+            hidden = {p.src_uri for p in self.pages.values() if p.context.get("noindex")}
+            context["pages"] = [f for f in context.get("pages") or [] if f.src_uri not in hidden]
         return context
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> Any:

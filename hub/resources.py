@@ -1,4 +1,4 @@
-"""Where the files chathub ships live: templates (pages and invite texts), assets, theme."""
+"""Where the files chathub ships live: templates (pages, head tags and invite texts) and assets."""
 
 from __future__ import annotations
 
@@ -7,4 +7,3 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"  # chathub/*.html and chathub/kit/*.txt; theme_overrides/ wins
 ASSETS = PACKAGE / "assets"  # stylesheets and scripts, published under assets/chathub/
-THEME = PACKAGE / "theme"  # added to the theme's folders

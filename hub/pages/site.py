@@ -42,9 +42,12 @@ def render_page(renderer: Renderer, page: Page, hub: Hub) -> str:
 
 
 def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",
-                feed_href: str = "") -> str:
-    """Extra ``<head>`` tags: the feed link on every page (``page`` None for pages chathub did not
-    generate, at ``url``); description and social cards on chathub's pages. ``feed_href``
-    replaces the relative feed link where a page can be served at any path (404.html)."""
+                base: str = "") -> str:
+    """chathub's ``<head>`` tags: its stylesheets and scripts and the feed link on every page
+    (``page`` None for pages chathub did not generate, at ``url``); description and social cards
+    on chathub's pages. With ``base`` (a path such as ``/hub/``) links are absolute paths, for
+    pages that can be served at any path (404.html)."""
     return renderer.render("chathub/head.html", page.url if page else url, hub=hub,
-                           config=hub.config, page=page, feed_href=feed_href)
+                           config=hub.config, page=page, base=base,
+                           stylesheets=[n for n in assets.asset_names() if n.endswith(".css")],
+                           scripts=[n for n in assets.asset_names() if n.endswith(".js")])
