@@ -21,9 +21,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .kit import texts as invite
 from .kit.check import check_kit
 from .model.chat import Hub
-from .model.loader import load_hub, zone_problem
-from .model.problems import HubError
+from .model.loader import load_hub
+from .model.problems import HubError, Problems
 from .model.settings import make_config
+from .model.zones import fixed_offset_warning, zone_problem
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
 from .pages.site import plan_site, render_head, render_page
@@ -72,6 +73,7 @@ def _private(file: File, chats_dir: Path) -> bool:
 
 
 class ChatHubConfig(base.Config):
+    enabled = c.Type(bool, default=True)
     chats_dir = c.Type(str, default="chats")
     timezone = c.Type(str, default="UTC")
     organization = c.Optional(c.Type(str))
@@ -81,6 +83,8 @@ class ChatHubConfig(base.Config):
     lead_keywords = c.Optional(c.ListOfItems(c.Type(str)))
     fetch_before = c.Type(int, default=15)
     fetch_after = c.Type(int, default=30)
+    feed_length = c.Type(int, default=50)
+    feed_ttl = c.Type(int, default=720)
 
 
 class ChatHubPlugin(BasePlugin[ChatHubConfig]):
@@ -114,6 +118,12 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         problem = zone_problem(self.config.timezone)
         if problem:
             raise PluginError(f"chathub: timezone: {problem}")
+        for name in ("feed_length", "feed_ttl"):
+            if self.config[name] < 1:
+                raise PluginError(f"chathub: {name} must be at least 1, got {self.config[name]}")
+        warning = fixed_offset_warning(self.config.timezone)
+        if warning:
+            log.info(f"chathub: timezone: {warning}")
         custom = config.theme.custom_dir
         renderer = Renderer([Path(custom)] if custom else [])
         templates = renderer.templates_key()
@@ -147,7 +157,12 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             self.frozen = False
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
-        hub, problems = load_hub(self._hub_config(config))
+        hub_config = self._hub_config(config)
+        if hub_config.enabled:
+            hub, problems = load_hub(hub_config)
+        else:  # a quick preview: no chat file or transcript is read
+            hub, problems = Hub(hub_config), Problems()
+            log.info("chathub: enabled: false: no chat is read; the chat pages are notices")
         for chat in hub.chats:  # what chathub check calls an error fails the build too
             try:
                 problems.extend(check_kit(chat, hub.config))

@@ -7,3 +7,4 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"  # chathub/*.html and chathub/kit/*.txt; theme_overrides/ wins
 ASSETS = PACKAGE / "assets"  # stylesheets and scripts, published under assets/chathub/
+SCAFFOLD = PACKAGE / "scaffold"  # what chathub init and chathub new write: a hub, a chat file

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from .. import __version__
 from ..model.problems import HubError
 from ..model.settings import ConfigError
-from . import check, comply, fetch, import_, invite, leads, new
+from . import check, comply, fetch, import_, init, invite, leads, new
 
-COMMANDS = (check, new, invite, fetch, import_, comply, leads)
+COMMANDS = (init, check, new, invite, fetch, import_, comply, leads)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..capture.x.fetch import window_problems
-from ..kit.check import check_kit
+from ..kit.check import check_kit, placeholder_problems
 from ..model.chat import HubConfig
 from ..model.loader import find_chat_files, load_hub
 from ..model.settings import ConfigError, load_config
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     problems.extend(window_problems(hub))
     for chat in hub.chats:
         problems.extend(check_kit(chat, config))
+        problems.extend(placeholder_problems(chat, config))
     for problem in sorted(problems.items):
         print(problem, file=sys.stderr)
     checked = len(paths) if paths is not None else len(find_chat_files(config.chats_dir))

@@ -9,6 +9,7 @@ import yaml
 
 from ..model.chat import Chat, HubConfig
 from ..model.problems import Problems, Severity
+from ..model.template import placeholders
 from .post_rules import LIMIT
 from .runsheet import plan_run_sheet
 from .texts import QUESTION_KEY, build_kit, key_problem, text_problem
@@ -118,4 +119,25 @@ def check_kit(chat: Chat, config: HubConfig) -> Problems:
         add(locate(chat.source, "questions") or chat.position("questions"),
             f"the questions need {overrun} minutes more than the chat has between the welcome "
             "and the closing; lower their minutes or lengthen the chat", "warning")
+    return problems
+
+
+def placeholder_problems(chat: Chat, config: HubConfig) -> Problems:
+    """Warnings for a published chat that still holds the text ``chathub new`` or ``chathub init``
+    wrote as a placeholder (its about, followup, example title or example questions)."""
+    problems = Problems()
+    if not chat.published:
+        return problems
+    shown = config.display_path(chat.source)
+    texts = placeholders()
+    for key, value in (("title", chat.title), ("about", chat.about), ("followup", chat.followup)):
+        if value.strip() in texts[key]:
+            line, col = chat.position(key)
+            problems.add(shown, line, col, f"{key} is still the template's placeholder text; write "
+                         "your own before the chat is announced", "warning")
+    for question in chat.questions:
+        if question.text.strip() in texts["questions"]:
+            line, col = locate(chat.source, "questions", question.number - 1) or chat.position("questions")
+            problems.add(shown, line, col, f"question {question.number} is still the example "
+                         "chat's placeholder; write your own", "warning")
     return problems

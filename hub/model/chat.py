@@ -146,6 +146,9 @@ class HubConfig:
     lead_keywords: list[str] = field(default_factory=list)
     fetch_before: int = 15
     fetch_after: int = 30
+    enabled: bool = True  # False: no chat is read; the index and people pages are notices
+    feed_length: int = 50  # entries in feed.xml
+    feed_ttl: int = 720  # minutes (RSS <ttl>)
     custom_dir: Path | None = None  # the theme's custom_dir, whose chathub/ overrides templates
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 import yaml
 
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
 from .problems import Problems
+from .zones import fixed_offset_warning, zone_problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -263,22 +264,6 @@ def _hashtag(node: yaml.Node, ctx: _Ctx) -> str | None:
     return tag
 
 
-@cache
-def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-def zone_problem(name: str) -> str | None:
-    """Why ``name`` is not a usable IANA zone, or None when it is."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
-        close = difflib.get_close_matches(name, _zone_names(), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else " (use an IANA name like Europe/Paris)"
-        return f"unknown time zone {name!r}{hint}"
-    return None
-
-
 def _timezone(node: yaml.Node, ctx: _Ctx) -> str | None:
     value = _scalar(node, ctx, "timezone")
     if value is None:
@@ -287,6 +272,9 @@ def _timezone(node: yaml.Node, ctx: _Ctx) -> str | None:
     if problem:
         ctx.error(node, problem)
         return None
+    warning = fixed_offset_warning(value.strip())
+    if warning:
+        ctx.warn(node, warning)
     return value.strip()
 
 
@@ -498,6 +486,22 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
         return None, problems
     values.update(start=start, timezone=zone_name)
     return Chat(slug=slug, source=path, positions=positions, **values), problems
+
+
+def field_problems(name: str, value: str, config: HubConfig) -> Problems:
+    """The problems of one field's value (``title``, ``hashtag``, ``timezone``, ``duration``,
+    ``host``…) as a chat file would hold it: quoted text, or a bare number for ``duration``."""
+    problems = Problems()
+    source = value.strip() if name in ("duration", "fetch_before", "fetch_after") else json.dumps(value)
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        node = None
+    if node is None:
+        problems.add("", 1, 1, f"{name} must be a value, got {value!r}")
+        return problems
+    FIELDS[name][0](node, _Ctx("", problems, config, [source]))
+    return problems
 
 
 def find_chat_files(chats_dir: Path) -> list[Path]:

@@ -64,6 +64,9 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         lead_keywords=list(options.get("lead_keywords") or DEFAULT_LEAD_KEYWORDS),
         fetch_before=int(_option(options, "fetch_before")),
         fetch_after=int(_option(options, "fetch_after")),
+        enabled=bool(_option(options, "enabled")),
+        feed_length=int(_option(options, "feed_length")),
+        feed_ttl=int(_option(options, "feed_ttl")),
         custom_dir=_custom_dir(root, site.get("theme")),
         now=current_time(),
     )

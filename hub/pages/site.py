@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..model.chat import Hub
-from . import announcement, archive, assets, calendars, feeds, listing, people, recap
+from . import announcement, archive, assets, calendars, disabled, feeds, listing, people, recap
 from . import invite as invite_page
 from .page import Asset, Page, Site
 from .render import Renderer
@@ -28,6 +28,10 @@ def asset_builders() -> list[AssetBuilder]:
 def plan_site(hub: Hub) -> Site:
     """All the pages and files of a hub."""
     site = Site()
+    if not hub.config.enabled:  # a preview of the hand-written pages: notices, stylesheets, scripts
+        site.pages.extend(disabled.pages(hub))
+        site.assets.extend(assets.files(hub))
+        return site
     for build_pages in page_builders():
         site.pages.extend(build_pages(hub))
     for build_assets in asset_builders():
@@ -48,6 +52,6 @@ def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",
     on chathub's pages. With ``base`` (a path such as ``/hub/``) links are absolute paths, for
     pages that can be served at any path (404.html)."""
     return renderer.render("chathub/head.html", page.url if page else url, hub=hub,
-                           config=hub.config, page=page, base=base,
+                           config=hub.config, page=page, base=base, feed=hub.config.enabled,
                            stylesheets=[n for n in assets.asset_names() if n.endswith(".css")],
                            scripts=[n for n in assets.asset_names() if n.endswith(".js")])
