@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -10,7 +12,7 @@ from conftest import CHAT
 
 from chathub.model.loader import load_hub
 from chathub.model.settings import load_config
-from chathub.pages.feeds import MAX_ENTRIES, make_feed
+from chathub.pages.feeds import make_feed
 
 SITE = {"site_url": "https://hub.example.org/tenants/"}
 
@@ -19,11 +21,18 @@ def _transcript(hub, slug: str) -> None:
     (hub.chats / f"{slug}.tweets.json").write_text(json.dumps({"data": [], "includes": {}, "meta": {}}))
 
 
+def _published(path, moment: str) -> None:
+    """Outside git, a chat counts as published when its file was last written."""
+    stamp = datetime.fromisoformat(moment).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
 def test_feed_carries_announcements_and_recaps_newest_first(make_hub):
     hub = make_hub(site=SITE)
-    hub.add_chat("spring", CHAT.replace("2026-07-09", "2026-04-09"))
-    hub.add_chat("summer", CHAT)
-    hub.add_chat("autumn", CHAT.replace("2026-07-09", "2026-10-08") + "status: cancelled\n")
+    _published(hub.add_chat("spring", CHAT.replace("2026-07-09", "2026-04-09")), "2026-03-01T10:00:00+00:00")
+    _published(hub.add_chat("summer", CHAT), "2026-05-01T10:00:00+00:00")
+    _published(hub.add_chat("autumn", CHAT.replace("2026-07-09", "2026-10-08") + "status: cancelled\n"),
+               "2026-05-20T10:00:00+00:00")
     hub.add_chat("secret", CHAT.replace("2026-07-09", "2026-11-12") + "status: draft\n")
     _transcript(hub, "spring")
     hub.build()
@@ -37,8 +46,12 @@ def test_feed_carries_announcements_and_recaps_newest_first(make_hub):
         "https://hub.example.org/tenants/chats/spring/recap/",
         "https://hub.example.org/tenants/chats/spring/",
     ]
-    dates = [entry.published_parsed for entry in feed.entries]
+    dates = [datetime(*entry.published_parsed[:6], tzinfo=UTC) for entry in feed.entries]
     assert dates == sorted(dates, reverse=True)
+    # Announcements by when they were published, the recap by the chat's end.
+    assert dates[0] == datetime(2026, 5, 20, 10, tzinfo=UTC)
+    assert dates[2] == datetime(2026, 4, 9, 18, tzinfo=UTC)  # 13:00 in New York + 60 minutes
+    assert dates[3] == datetime(2026, 3, 1, 10, tzinfo=UTC)
     assert feed.entries[0].title.startswith("Cancelled: ")
     assert "#Tenants" in feed.entries[1].summary
     assert feed.entries[2].title.startswith("Recap: ")
@@ -49,13 +62,14 @@ def test_feed_is_bounded_and_reproducible(make_hub, monkeypatch):
     hub = make_hub()
     for day in range(1, 29):
         for month in ("01", "02"):
-            hub.add_chat(f"c-{month}-{day:02d}", CHAT.replace("2026-07-09", f"2026-{month}-{day:02d}"))
+            path = hub.add_chat(f"c-{month}-{day:02d}", CHAT.replace("2026-07-09", f"2026-{month}-{day:02d}"))
+            _published(path, f"2025-{month}-{day:02d}T09:00:00+00:00")  # a year ahead
     config = load_config()
     loaded, problems = load_hub(config)
     assert not problems.errors
     first = make_feed(loaded)
     feed = feedparser.parse(first)
-    assert len(feed.entries) == MAX_ENTRIES == 50
+    assert len(feed.entries) == 50  # the default feed_length
     assert feed.entries[0].link == "chats/c-02-28/"  # relative to feed.xml without a site_url
     monkeypatch.setenv("CHATHUB_NOW", "2027-01-01T00:00:00Z")
     assert make_feed(load_hub(load_config())[0]) == first

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 
 def duration_text(minutes: int) -> str:
+    """``45 minutes``, ``1 hour``, ``1 hour 30 minutes``."""
     hours, rest = divmod(minutes, 60)
     parts = ([f"{hours} hour" + ("s" if hours != 1 else "")] if hours else []) + (
         [f"{rest} minute" + ("s" if rest != 1 else "")] if rest else []
     )
     return " ".join(parts)
+
+
+def duration_adjective(minutes: int) -> str:
+    """The duration before a noun, with its article: ``a 45-minute``, ``a 1-hour``, ``an 8-hour``,
+    ``a 90-minute`` (as in "a 45-minute chat")."""
+    words = f"{minutes // 60}-hour" if minutes % 60 == 0 else f"{minutes}-minute"
+    return f"{indefinite_article(words)} {words}"
+
+
+def indefinite_article(words: str) -> str:
+    """``an`` before a number said with a vowel sound (8, 11, 18, 80…, 800…), else ``a``."""
+    return "an" if re.match(r"8|1[18](?!\d)", words) else "a"

@@ -1,7 +1,8 @@
 """Calendars: ``chats/<slug>.ics`` for each published chat and ``calendar.ics`` for the hub,
 plus "add to Google Calendar" and Outlook links.
 
-Output depends only on the chat files (never on the clock), so rebuilds give the same bytes.
+Output depends only on the chat files and their git history (never on the clock or on file
+times a checkout sets), so rebuilds, and fresh clones, give the same bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import icalendar
 
 from .. import __version__
 from ..model.chat import Chat, Hub, HubConfig
+from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
 from .page import Asset
 
@@ -29,13 +31,14 @@ def event_uid(chat: Chat, config: HubConfig) -> str:
     return f"{chat.slug}@{host or 'chathub'}"
 
 
-def stamp(chat: Chat) -> datetime:
-    """When the chat file last changed (capped by SOURCE_DATE_EPOCH when set), in whole seconds."""
-    moment = int(chat.source.stat().st_mtime)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+def stamp(chat: Chat, history: History | None = None) -> datetime:
+    """When the chat file last changed: its last commit in git (the same in every clone), else its
+    modification time; capped by SOURCE_DATE_EPOCH when set. Whole seconds."""
+    moment = (history or History()).of(chat.source).changed
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        moment = min(moment, int(epoch))
-    return datetime.fromtimestamp(moment, UTC)
+        moment = min(moment, datetime.fromtimestamp(int(epoch), UTC))
+    return moment
 
 
 def join_url(chat: Chat) -> str:
@@ -73,10 +76,10 @@ def ical_time(moment: datetime) -> datetime:
     return moment
 
 
-def make_event(chat: Chat, config: HubConfig) -> icalendar.Event:
+def make_event(chat: Chat, config: HubConfig, history: History | None = None) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", event_uid(chat, config))
-    event.add("dtstamp", stamp(chat))
+    event.add("dtstamp", stamp(chat, history))
     event.add("sequence", 1 if chat.cancelled else 0)
     event.add("status", "CANCELLED" if chat.cancelled else "CONFIRMED")
     event.add("summary", summary(chat))
@@ -88,7 +91,8 @@ def make_event(chat: Chat, config: HubConfig) -> icalendar.Event:
     return event
 
 
-def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str) -> bytes:
+def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str,
+                  history: History | None = None) -> bytes:
     """An iCalendar file of ``chats``, soonest first, with the VTIMEZONEs their zones need."""
     chats = sorted(chats, key=lambda c: (c.start_utc, c.slug))
     calendar = icalendar.Calendar()
@@ -101,7 +105,7 @@ def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str) -> bytes:
                  parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
     for chat in chats:
-        calendar.add_component(make_event(chat, config))
+        calendar.add_component(make_event(chat, config, history))
     if chats:
         first = chats[0].start.date()
         last = max(c.end.date() for c in chats)
@@ -149,6 +153,8 @@ def outlook_calendar_url(chat: Chat, config: HubConfig) -> str:
 
 def files(hub: Hub) -> Iterator[Asset]:
     config = hub.config
+    history = hub_history(hub)
     for chat in hub.published:
-        yield Asset(calendar_path(chat), make_calendar([chat], config, f"{chat.tag}: {chat.title}"))
-    yield Asset(HUB_CALENDAR, make_calendar(hub.published, config, config.site_name))
+        yield Asset(calendar_path(chat),
+                    make_calendar([chat], config, f"{chat.tag}: {chat.title}", history))
+    yield Asset(HUB_CALENDAR, make_calendar(hub.published, config, config.site_name, history))
