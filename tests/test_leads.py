@@ -111,12 +111,14 @@ def test_leads_errors_are_one_line(make_hub, run_cli):
     hub = make_hub()
     hub.add_chat("leases", MAY)
     code, out, err = run_cli("leads", "nope")
-    assert code == 2 and err.strip() == "chathub: no chat named 'nope' in chats"
+    assert code == 2 and err.strip() == "chathub leads: no chat 'nope' in chats"
+    code, out, err = run_cli("leads", "leasse")
+    assert code == 2 and err.strip() == "chathub leads: no chat 'leasse' in chats; did you mean leases?"
     code, out, err = run_cli("leads", "leases")
     assert code == 1 and "leases has no transcript yet" in err and "chathub fetch leases" in err
     (hub.chats / "leases.tweets.json").write_text("{broken")
     code, out, err = run_cli("leads", "leases")
-    assert code == 2 and err.startswith("chathub: chats/leases.tweets.json:1:2: not valid JSON")
+    assert code == 2 and err.startswith("chathub leads: chats/leases.tweets.json:1:2: not valid JSON")
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     Doc().write(hub.chats, "leases")
     code, out, err = run_cli("leads", "leases", "-o", "missing/dir/leads.csv")

@@ -22,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Look up every stored post again (get_tweets, 100 ids a request, with the "
         f"bearer token in {TOKEN_ENV}). Posts deleted or made unavailable on X are removed; "
         "edited text and metrics are refreshed. X's developer policy asks sites that show posts "
-        f"to do this (run it daily). Each post checked is a read (about ${PRICE_PER_POST_READ}).",
+        "to do this: the shipped comply.yml workflow runs it weekly (make it daily if people ask "
+        f"to be removed often). Each post checked is a read (about ${PRICE_PER_POST_READ}).",
     )
     parser.add_argument("slugs", nargs="*", metavar="SLUG",
                         help="chats to check (default: every chat with a transcript)")
@@ -45,15 +46,18 @@ def run(args: argparse.Namespace) -> int:
         if not args.slugs:
             print("no transcript holds posts: nothing to check")
         return 0
+    try:
+        token = read_token()
+    except XError:
+        return fail("comply", f"no X API bearer token: set the environment variable {TOKEN_ENV} to "
+                    "your app's bearer token (developer.x.com); comply looks up every stored post "
+                    "with X, and nothing was checked", 2)
     ids = sum(len(stored_post_ids(doc)) for _, doc in work)
     requests = sum(math.ceil(len(stored_post_ids(doc)) / LOOKUP_BATCH) for _, doc in work)
     print(f"checking {plural(ids, 'stored post')} of {plural(len(work), 'chat')} in about "
           f"{plural(requests, 'request')}: up to {plural(ids, 'read')}, about {cost(ids)} at "
           f"${PRICE_PER_POST_READ} a read")
-    try:
-        client = XClient(read_token(), say=lambda m: print(m, file=sys.stderr))
-    except XError as exc:
-        return fail("comply", str(exc), 2)
+    client = XClient(token, say=lambda m: print(m, file=sys.stderr))
     for chat, doc in work:
         try:
             updated, report = comply_document(doc, client, hidden_entries(chat, config))

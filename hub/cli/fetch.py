@@ -56,13 +56,15 @@ def _plans(hub: Hub, chats: list[Chat],
             stored = read_transcript(chat.transcript_path)
         except TranscriptError as exc:
             raise CommandError(str(exc)) from None
-        if is_complete(stored) and not args.refresh:
+        complete = is_complete(stored)
+        if complete and not (args.refresh or args.count):
             count = len((stored or {}).get("data") or [])
             print(f"{chat.slug}: transcript complete ({plural(count, 'post')}); not fetched again "
                   "(--refresh fetches it anyway)")
             continue
         try:
-            plan = plan_fetch(chat, hub.config, stored, refresh=args.refresh)
+            # --count reads no post: on a complete transcript it counts the whole window again.
+            plan = plan_fetch(chat, hub.config, stored, refresh=args.refresh or (args.count and complete))
         except CaptureError as exc:
             if args.due:
                 print(f"{chat.slug}: skipped: {exc}")
@@ -72,7 +74,7 @@ def _plans(hub: Hub, chats: list[Chat],
     return plans
 
 
-def _describe(plan: FetchPlan, hub: Hub, budget: int | None) -> str:
+def _describe(plan: FetchPlan, hub: Hub, budget: int | None, stored: Document | None) -> str:
     lines = []
     for step in plan.passes:
         endpoint = plan.endpoint(step.start)
@@ -80,7 +82,7 @@ def _describe(plan: FetchPlan, hub: Hub, budget: int | None) -> str:
         lines.append(f"  {plan.query}  {step.start:%Y-%m-%d %H:%M} to {step.end:%Y-%m-%d %H:%M} UTC "
                      f"via {endpoint.name} ({endpoint.method}, {endpoint.max_results} a "
                      f"request){resumed}")
-    expected, basis = estimate_reads(plan, hub)
+    expected, basis = estimate_reads(plan, hub, stored)
     text = (f"{plan.chat.slug}: expect about {plural(expected, 'post read')}, about "
             f"{cost(expected)} at ${PRICE_PER_POST_READ} a read ({basis}), plus any replies "
             "without the hashtag to the team's questions")
@@ -92,9 +94,12 @@ def _describe(plan: FetchPlan, hub: Hub, budget: int | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.due == bool(args.slugs):
+    if args.due and args.slugs:
         return fail("fetch", "name the chats to fetch (chathub fetch SLUG...) or use --due, not "
                     "both", 2)
+    if not args.due and not args.slugs:
+        return fail("fetch", "which chats? Name them (chathub fetch SLUG...), or use --due for "
+                    "every chat that has ended without a complete transcript", 2)
     if args.max_posts is not None and args.max_posts < 10:
         return fail("fetch", "--max-posts must be at least 10 (X returns 10 posts a request at "
                     "the least)", 2)
@@ -127,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{plan.chat.slug}: X counts {plural(total, 'post')} for {plan.query} in what is left of "
                   f"the window: about {cost(total)} to read; nothing was read")
             continue
-        print(_describe(plan, hub, budget))
+        print(_describe(plan, hub, budget, stored))
         with tqdm(total=budget, unit=" posts", desc=plan.chat.slug, file=sys.stderr,
                   disable=not interactive, leave=False) as bar:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from ..analysis.leads import COLUMNS, find_leads, write_leads
 from ..model.loader import load_hub
 from ..model.problems import HubError
 from ..model.settings import load_config
+from .chats import fail
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +32,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except HubError as exc:  # a transcript that cannot be read
+        return fail("leads", str(exc), 2)
+
+
+def _run(args: argparse.Namespace) -> int:
     config = load_config()
     hub, problems = load_hub(config)
     community = analyze_hub(hub)  # every published chat, analysed once
@@ -40,15 +49,15 @@ def run(args: argparse.Namespace) -> int:
             mine = [p for p in problems.errors if Path(p.path).stem == slug]
             if mine:
                 raise HubError(mine)
-            print(f"chathub: no chat named {slug!r} in {config.display_path(config.chats_dir)}",
-                  file=sys.stderr)
-            return 2
+            close = difflib.get_close_matches(slug, [c.slug for c in hub.chats], n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            return fail("leads", f"no chat {slug!r} in {config.display_path(config.chats_dir)}{hint}", 2)
         known = community.chats.get(slug)
         loaded = (known, "") if known is not None else load_analysis(chat, config)  # drafts too
         if loaded is None:
-            print(f"chathub: {slug} has no transcript yet ({config.display_path(chat.transcript_path)});"
-                  f" capture it with chathub fetch {slug} or chathub import {slug} FILE", file=sys.stderr)
-            return 1
+            shown = config.display_path(chat.transcript_path)
+            return fail("leads", f"{slug} has no transcript yet ({shown}); capture it with chathub "
+                        f"fetch {slug} or chathub import {slug} FILE")
         analyses.append(loaded[0])
     keywords = args.keywords or config.lead_keywords
     leads = find_leads(analyses, keywords)
@@ -57,8 +66,7 @@ def run(args: argparse.Namespace) -> int:
             with args.output.open("w", encoding="utf-8", newline="") as out:
                 count = write_leads(leads, community, out)
         except OSError as exc:
-            print(f"chathub: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
+            return fail("leads", f"cannot write {args.output}: {exc.strerror}", 2)
         print(f"{count} lead{'s' * (count != 1)} written to {args.output}", file=sys.stderr)
     else:
         write_leads(leads, community, sys.stdout)

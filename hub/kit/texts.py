@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..model.chat import Chat, HubConfig, Person, Question
 from ..model.durations import duration_text
-from ..model.markdown import plain_text
+from ..model.markdown import plain_text, unwrap_paragraphs
 from ..model.problems import HubError, Problem
 from ..model.urls import calendar_path, chat_url
 from ..resources import TEMPLATES
@@ -114,7 +114,7 @@ def _environment(cls: type[jinja2.Environment], **options: Any) -> jinja2.Enviro
     env = cls(autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
               undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"], **options)
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(duration=duration_text, plain=plain_text)
+    env.filters.update(duration=duration_text, plain=plain_text, unwrap=unwrap_paragraphs)
     return env
 
 

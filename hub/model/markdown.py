@@ -46,3 +46,34 @@ def plain_text(markdown_text: str) -> str:
     rendered = str(render_markdown(markdown_text))
     text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
     return re.sub(r"\s+", " ", text).strip()
+
+
+_BLOCK_START = re.compile(r"^\s{0,3}([-*+]\s|\d+[.)]\s|#|>|\||```|~~~)")
+
+
+def unwrap_paragraphs(markdown_text: str) -> str:
+    """Markdown with each paragraph and list item on one line (blog editors keep line breaks,
+    so a chat file's wrapped lines would break sentences). Headings, quotes, tables, code
+    blocks, indented lines and the blank lines between blocks stay as they are."""
+    out: list[str] = []
+    fenced = False
+    joinable = False  # whether the last line of ``out`` can take the next line
+    for line in markdown_text.strip("\n").splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            out.append(line)
+            joinable = False
+            continue
+        if fenced or not stripped or (line.startswith(("    ", "\t")) and not joinable):
+            out.append(line if fenced else line.rstrip())
+            joinable = False
+            continue
+        hard_break = line.endswith("  ")  # Markdown's line break: the next line stays apart
+        text = stripped + ("  " if hard_break else "")
+        if joinable and _BLOCK_START.match(line) is None:
+            out[-1] = out[-1] + " " + text
+        else:
+            out.append(line.rstrip() + ("  " if hard_break else ""))
+        joinable = not hard_break and not stripped.startswith(("#", "|", ">"))
+    return "\n".join(out)

@@ -315,8 +315,13 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
     return outcome
 
 
-def estimate_reads(plan: FetchPlan, hub: Hub) -> tuple[int, str]:
-    """Expected post reads for a plan, and what the estimate rests on."""
+def estimate_reads(plan: FetchPlan, hub: Hub, stored: Document | None = None) -> tuple[int, str]:
+    """Expected post reads for a plan, and what the estimate rests on: the chat's own stored
+    transcript when the plan reads its whole window again (--refresh), else the earlier chats'."""
+    held = len((stored or {}).get("data") or [])
+    if held and is_complete(stored) and plan.window.minutes > 0:
+        share = min(1.0, plan.minutes / plan.window.minutes)
+        return math.ceil(held * share), f"from the {held} posts its stored transcript holds"
     rates = []
     for other in hub.chats:
         if other.slug == plan.chat.slug:
