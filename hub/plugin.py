@@ -17,13 +17,14 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils.yaml import yaml_load
 
 from .kit import texts as invite
 from .kit.check import check_kit
 from .model.chat import Hub
 from .model.loader import load_hub
 from .model.problems import HubError, Problems
-from .model.settings import make_config
+from .model.settings import make_config, site_url_warning
 from .model.zones import fixed_offset_warning, zone_problem
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
@@ -54,6 +55,20 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _configured_site_url(config_file_path: str | None) -> str | None:
+    """``site_url`` as mkdocs.yml sets it (through MkDocs' own YAML loader: !ENV, INHERIT), "" when
+    it sets none, None when the file cannot be read."""
+    if not config_file_path:
+        return None
+    try:
+        with open(config_file_path, "rb") as stream:
+            data = yaml_load(stream)
+    except Exception:  # MkDocs itself reports a file it cannot read
+        return None
+    value = data.get("site_url") if isinstance(data, dict) else None
+    return str(value) if value else ""
 
 
 def insert_head(html: str, head: str) -> str:
@@ -108,6 +123,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.kept: dict[tuple[str, str, str], str] = {}  # the previous build's cache
         self.rendered: set[str] = set()  # pages rendered (not reused) in the current build
         self.frozen = False  # whether this plugin froze the garbage collector's objects
+        self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so MkDocs keeps this plugin (its renderer and page cache) across serve
@@ -134,9 +150,20 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             invite.forget_templates()  # the invite kit's plain-text templates likewise
         return config
 
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None
+                    ) -> tuple[list, list]:
+        """Also reads the site_url that mkdocs.yml sets, before ``mkdocs serve`` replaces it with
+        the dev server's address: links that leave the site keep the public one."""
+        self.configured_site_url = _configured_site_url(config_file_path)
+        return super().load_config(options, config_file_path)
+
     def _hub_config(self, config: MkDocsConfig):  # type: ignore[no-untyped-def]
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        return make_config(root, dict(self.config), config)
+        site_url = config.site_url
+        if self.serving and self.configured_site_url is not None:
+            site_url = self.configured_site_url
+        site = {"site_url": site_url, "site_name": config.site_name, "theme": config.theme}
+        return make_config(root, dict(self.config), site)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._thaw()  # what an earlier build in this process froze can be collected again
@@ -169,6 +196,9 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             except HubError as exc:  # a broken kit template (theme_overrides/)
                 problems.items.extend(exc.problems)
         problems.items = list(dict.fromkeys(problems.items))  # a shared template's error once
+        url_warning = site_url_warning(hub_config)
+        if url_warning:
+            log.info(f"chathub: {url_warning}")
         for warning in problems.warnings:  # advice (chathub check shows it too): never fails --strict
             log.info(str(warning))
         if problems.errors:

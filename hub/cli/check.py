@@ -10,7 +10,8 @@ from ..capture.x.fetch import window_problems
 from ..kit.check import check_kit, placeholder_problems
 from ..model.chat import HubConfig
 from ..model.loader import find_chat_files, load_hub
-from ..model.settings import ConfigError, load_config
+from ..model.settings import ConfigError, load_config, site_url_warning
+from ..model.zones import fixed_offset_warning
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,12 +28,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    config_found = True
     try:
         config = load_config()
     except ConfigError:
         if not args.paths:
             raise
         config = HubConfig(root=Path.cwd(), chats_dir=Path.cwd() / "chats")
+        config_found = False
     paths: list[Path] | None = None
     if args.paths:
         paths = []
@@ -45,6 +48,13 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{path}: no such file or folder", file=sys.stderr)
                 return 2
     hub, problems = load_hub(config, paths)
+    if config_found:
+        warning = site_url_warning(config)
+        if warning:
+            problems.add("mkdocs.yml", 1, 1, warning, "warning")
+        zone_warning = fixed_offset_warning(config.timezone)
+        if zone_warning:
+            problems.add("mkdocs.yml", 1, 1, f"plugin option timezone: {zone_warning}", "warning")
     problems.extend(window_problems(hub))
     for chat in hub.chats:
         problems.extend(check_kit(chat, config))

@@ -83,6 +83,19 @@ def _custom_dir(root: Path, theme: Any) -> Path | None:
     return path if path.is_absolute() else root / path
 
 
+SITE_URL_AFFECTS = ("links in the feed", "the calendars' links and event UIDs (which end in @chathub)",
+                    "the links in invite posts", "the social cards' og:url")
+
+
+def site_url_warning(config: HubConfig) -> str | None:
+    """Why a hub without ``site_url`` should set it (None when it is set)."""
+    if config.site_url:
+        return None
+    return ("site_url is not set in mkdocs.yml, so " + ", ".join(SITE_URL_AFFECTS[:-1])
+            + f" and {SITE_URL_AFFECTS[-1]} are relative or missing; set it to the site's public "
+            "address, like https://you.github.io/hub/")
+
+
 class _TolerantLoader(yaml.SafeLoader):
     """Reads mkdocs.yml even when it holds !!python/name or !ENV tags (it ignores them)."""
 
