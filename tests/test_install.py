@@ -112,7 +112,8 @@ def test_a_new_hub_from_the_installed_wheel(installed: Path, tmp_path: Path):
         return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
 
     page = soup("chats/tenants-2027-02-11")
-    meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta") if m.get("content")}
+    meta = {m.get("property") or m.get("name"): m["content"]
+            for m in page.find_all("meta") if m.get("content")}
     assert meta["og:title"] == "Flexible leases"
     assert meta["og:url"] == SITE_URL + "chats/tenants-2027-02-11/"
     assert meta["twitter:card"] == "summary" and meta["twitter:site"] == "@HostCo"
