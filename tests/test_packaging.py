@@ -95,3 +95,13 @@ def test_metadata_is_complete():
     assert not [c for c in project["classifiers"] if c.startswith("License ::")]  # PEP 639
     build = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]
     assert any(_requirement_name(r) == "setuptools" and ">=77" in r for r in build["requires"])
+
+
+def test_init_ships_the_workflows_and_script_this_repository_runs():
+    scaffold = REPO / "hub" / "scaffold" / "hub"
+    for workflow in (REPO / ".github" / "workflows").glob("*.yml"):
+        assert (scaffold / "workflows" / workflow.name).read_bytes() == workflow.read_bytes(), workflow.name
+    assert sorted(p.name for p in (scaffold / "workflows").iterdir()) == sorted(
+        p.name for p in (REPO / ".github" / "workflows").glob("*.yml"))
+    script = REPO / "scripts" / "commit-transcripts"
+    assert (scaffold / "scripts" / "commit-transcripts").read_bytes() == script.read_bytes()
