@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -19,6 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.yaml import yaml_load
 
+from .i18n.languages import writable
 from .kit import texts as invite
 from .kit.check import check_kit
 from .model.chat import Hub
@@ -28,7 +30,7 @@ from .model.settings import make_config, site_url_warning
 from .model.zones import fixed_offset_warning, zone_problem
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
-from .pages.site import plan_site, render_head, render_page
+from .pages.site import page_language, plan_site, render_head, render_page
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -38,6 +40,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.chathub")
 UPCOMING_MARKER = "<!-- chathub:upcoming -->"
 TRANSCRIPT_SUFFIX = ".tweets.json"
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_LANG_ATTR = re.compile(r"""\slang\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def set_html_lang(html: str, language: str) -> str:
+    """``html`` with its ``<html lang>`` set to ``language`` (added when missing). Only the
+    first ``<html>`` tag is touched: a page's content may well show the text "<html lang>"."""
+    match = _HTML_TAG.search(html)
+    if match is None:
+        return html
+    tag = match.group()
+    value = f' lang="{language}"'
+    new = _LANG_ATTR.sub(value, tag, count=1) if _LANG_ATTR.search(tag) else tag[:5] + value + tag[5:]
+    return html[: match.start()] + new + html[match.end():]
 
 
 @contextmanager
@@ -247,7 +263,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if spec is None:
             if UPCOMING_MARKER in html:
                 upcoming = self.renderer.render(
-                    "chathub/upcoming.html", page.url, hub=self.hub, chats=self.hub.upcoming()
+                    "chathub/upcoming.html", page.url, self.hub.config.language, hub=self.hub,
+                    chats=self.hub.upcoming(),
                 )
                 html = html.replace(UPCOMING_MARKER, upcoming)
             return html
@@ -271,11 +288,16 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         """chathub's head tags and assets go into the finished page, so no theme template that a
-        hub overrides (main.html, base.html, a partial) can drop them."""
+        hub overrides (main.html, base.html, a partial) can drop them. A chathub page's ``<html
+        lang>`` is its own language: Material writes the hub's (``theme.language``), and a French
+        chat in an English hub has French pages."""
         if self.hub is None:
             return output
         spec = self.pages.get(page.file.src_uri)
-        return insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
+        output = insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
+        if spec is not None:
+            output = set_html_lang(output, writable(page_language(spec, self.hub)).tag)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:

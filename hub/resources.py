@@ -8,3 +8,4 @@ PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"  # chathub/*.html and chathub/kit/*.txt; theme_overrides/ wins
 ASSETS = PACKAGE / "assets"  # stylesheets and scripts, published under assets/chathub/
 SCAFFOLD = PACKAGE / "scaffold"  # what chathub init and chathub new write: a hub, a chat file
+LOCALES = PACKAGE / "locales"  # message catalogues: <catalogue>/LC_MESSAGES/chathub.po, and chathub.pot

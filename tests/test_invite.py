@@ -155,7 +155,7 @@ def test_overrides_replace_texts_and_may_use_variables(make_hub):
     items = _kit()
     _assert_x_rules(items)
     dm = next(item for item in items if item.kind == "dm")
-    assert dm.text == ("Come to #Tenants on Thu 9 Jul, 13:00 EDT: "
+    assert dm.text == ("Come to #Tenants on Thu, Jul 9, 13:00 EDT: "
                        "https://hub.example.org/tenants/chats/leases/")
     q1, q2 = (item for item in items if item.kind == "question")
     assert q1.text == "Q1) How long a lease would you sign? #Tenants"

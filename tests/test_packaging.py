@@ -36,8 +36,9 @@ def _imported_layers(path, parts):
 
 
 def test_no_layer_imports_a_layer_above_it():
-    """Data flows one way: model, transcripts, capture, analysis, kit, pages, then the adapters."""
-    order = ["model", "transcripts", "capture", "analysis", "kit", "pages", "plugin", "cli"]
+    """Data flows one way: model, transcripts, capture, analysis, kit, pages, then the adapters.
+    Languages (i18n) are below them all: the model checks a chat's language."""
+    order = ["i18n", "model", "transcripts", "capture", "analysis", "kit", "pages", "plugin", "cli"]
     for path in (REPO / "hub").rglob("*.py"):
         parts = path.relative_to(REPO / "hub").with_suffix("").parts
         if parts[0] not in order:

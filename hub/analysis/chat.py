@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from ..i18n.translator import N_
 from ..model.chat import Chat, Question
 from ..transcripts.posts import Document, Post, User
 
@@ -319,13 +320,14 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     for post in posts:
         locate(post)
 
-    sections = {"intro": Section("intro", "Welcome and introductions")}
+    # Section titles are English here; templates translate them: {{ _(s.title) }} (phase B).
+    sections = {"intro": Section("intro", N_("Welcome and introductions"))}
     for number in numbers:
         text = questions[number].text if number in questions else (
             chosen[number].text if number in chosen else f"Question {number}")
         sections[f"q{number}"] = Section(f"q{number}", text, number,
                                          question=entries[chosen[number].id] if number in chosen else None)
-    sections["other"] = Section("other", "After the chat" if chosen else "Posts")
+    sections["other"] = Section("other", N_("After the chat") if chosen else N_("Posts"))
 
     _nest(posts, entries, place, sections, by_id, known, hide, document)
     ordered = [sections["intro"], *(sections[f"q{n}"] for n in numbers), sections["other"]]

@@ -8,18 +8,19 @@ import json
 import sys
 from pathlib import Path
 
+from ..i18n.translator import N_, Translator
 from ..kit.check import override_problems
-from ..kit.texts import KitItem, build_kit
+from ..kit.texts import KitItem, build_kit, kit_translator
 from ..model.chat import Chat
-from ..model.durations import duration_text
 from ..model.loader import find_chat_files, read_chat
 from ..model.settings import load_config
 
+# Section headings of the printed kit, in the chat's language.
 SECTIONS = {
-    "promotion": "Posts for X: promotion",
-    "run-sheet": "Run sheet (times in {zone})",
-    "blog": "Blog announcement (Markdown)",
-    "email": "E-mail invitation",
+    "promotion": N_("Posts for X: promotion"),
+    "run-sheet": N_("Run sheet (times in %(zone)s)"),
+    "blog": N_("Blog announcement (Markdown)"),
+    "email": N_("E-mail invitation"),
 }
 
 
@@ -42,29 +43,35 @@ def _find(slug: str, chats_dir: Path) -> Path | None:
     return next((p for p in find_chat_files(chats_dir) if p.stem == name), None)
 
 
-def _when(item: KitItem, chat: Chat) -> str:
+def _when(item: KitItem, chat: Chat, t: Translator) -> str:
     if item.at is None:
         return ""
     if item.section == "run-sheet":
         minutes = round((item.at - chat.start).total_seconds() / 60)
-        return f"{item.at:%H:%M} (start + {minutes} min)" if minutes else f"{item.at:%H:%M} (start)"
-    return f"{item.at:%a %-d %b %Y, %H:%M %Z}"
+        clock = t.clock(item.at)
+        if not minutes:
+            return t.gettext("%(time)s (start)", time=clock)
+        return t.gettext("%(time)s (start + %(minutes)s min)", time=clock, minutes=t.number(minutes))
+    return t.datetime(item.at, "medium")
 
 
-def format_kit(chat: Chat, items: list[KitItem]) -> str:
-    """The kit as text for people: a heading per section, then each item with its time and length."""
-    lines = [f"Invite kit: {chat.title} ({chat.tag})",
-             f"{chat.start:%A %-d %B %Y, %H:%M %Z} ({chat.timezone}), {duration_text(chat.duration)}"
-             + (f" [{chat.status}]" if chat.status != "scheduled" else "")]
+def format_kit(chat: Chat, items: list[KitItem], t: Translator) -> str:
+    """The kit as text for people, in the chat's language: a heading per section, then each item
+    with its time and length."""
+    status = {"draft": t.gettext("draft"), "cancelled": t.gettext("cancelled")}.get(chat.status)
+    lines = [t.gettext("Invite kit: %(title)s (%(tag)s)", title=chat.title, tag=chat.tag),
+             f"{t.datetime(chat.start)} ({chat.timezone}), {t.duration(chat.duration)}"
+             + (f" [{status}]" if status else "")]
     section = ""
     for item in items:
         if item.section != section:
             section = item.section
-            lines += ["", "=" * 72, SECTIONS[section].format(zone=chat.timezone), "=" * 72]
+            lines += ["", "=" * 72, t.gettext(SECTIONS[section], zone=chat.timezone)
+                      if section == "run-sheet" else t.gettext(SECTIONS[section]), "=" * 72]
         facts = [part for part in (
-            _when(item, chat),
+            _when(item, chat, t),
             f"{item.weighted_length}/280" if item.channel == "x" else "",
-            f"shortened from {item.too_long}" if item.too_long else "",
+            t.gettext("shortened from %(length)s", length=item.too_long) if item.too_long else "",
         ) if part]
         lines += ["", f"--- {item.label} [{item.kind}]" + (f" · {' · '.join(facts)}" if facts else "")]
         lines.append(item.text)
@@ -93,5 +100,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(format_kit(chat, items))
+        sys.stdout.write(format_kit(chat, items, kit_translator(chat, config)))
     return 0

@@ -1,9 +1,11 @@
 """The invite kit: every text a host needs to promote and run a chat, ready to post.
 
 Texts come from plain-text Jinja templates (``chathub/kit/<key>.txt``; a hub overrides them in
-``theme_overrides/chathub/kit/``) or from the chat's own ``invite:`` overrides, which may use the
-same variables. X posts always carry the hashtag, fit 280 weighted characters and never start
-with ``@``.
+``theme_overrides/chathub/kit/``, and for one language in ``theme_overrides/chathub/kit/fr/``)
+or from the chat's own ``invite:`` overrides, which may use the same variables. The kit is
+written in the chat's language: the templates' words go through its catalogue, and dates,
+times and durations are Babel's for its locale. X posts always carry the hashtag, fit 280
+weighted characters and never start with ``@``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..i18n import jinja as i18n_jinja
+from ..i18n.languages import writable
+from ..i18n.translator import N_, Translator, translator_for
 from ..model.chat import Chat, HubConfig, Person, Question
-from ..model.durations import duration_text
 from ..model.markdown import plain_text, unwrap_paragraphs
 from ..model.problems import HubError, Problem
 from ..model.urls import calendar_path, chat_url
@@ -29,20 +33,21 @@ from .post_rules import cut_post, finish_post, fit_post, fits, tidy, weighted_le
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
 
 # Override key -> (kind, channel, label). ``q<N>`` keys (one question's post) are also allowed.
+# Labels are translated into the chat's language when the kit is made.
 TEXTS: dict[str, tuple[str, str, str]] = {
-    "announce": ("announce", "x", "Announcement"),
-    "reminder-week": ("reminder", "x", "Reminder: a week before"),
-    "reminder-day": ("reminder", "x", "Reminder: a day before"),
-    "reminder-hour": ("reminder", "x", "Reminder: an hour before"),
-    "reminder-now": ("reminder", "x", "Reminder: starting now"),
-    "dm": ("dm", "x", "Direct-message invitation"),
-    "guest-invite": ("guest-invite", "x", "Invitation for guests and customers"),
-    "welcome": ("welcome", "x", "Welcome"),
-    "guest-intro": ("guest-intro", "x", "Guest introduction"),
-    "question": ("question", "x", "Question"),
-    "closing": ("closing", "x", "Closing"),
-    "blog": ("blog", "blog", "Blog announcement (Markdown)"),
-    "email": ("email", "email", "E-mail invitation"),
+    "announce": ("announce", "x", N_("Announcement")),
+    "reminder-week": ("reminder", "x", N_("Reminder: a week before")),
+    "reminder-day": ("reminder", "x", N_("Reminder: a day before")),
+    "reminder-hour": ("reminder", "x", N_("Reminder: an hour before")),
+    "reminder-now": ("reminder", "x", N_("Reminder: starting now")),
+    "dm": ("dm", "x", N_("Direct-message invitation")),
+    "guest-invite": ("guest-invite", "x", N_("Invitation for guests and customers")),
+    "welcome": ("welcome", "x", N_("Welcome")),
+    "guest-intro": ("guest-intro", "x", N_("Guest introduction")),
+    "question": ("question", "x", N_("Question")),
+    "closing": ("closing", "x", N_("Closing")),
+    "blog": ("blog", "blog", N_("Blog announcement (Markdown)")),
+    "email": ("email", "email", N_("E-mail invitation")),
 }
 QUESTION_KEY = re.compile(r"^q([1-9]\d{0,2})$")
 # Which value each kind of X post may shorten to fit 280 characters.
@@ -104,35 +109,56 @@ def key_problem(key: str) -> str | None:
 def text_problem(text: str) -> str | None:
     """Why an override cannot be a template, or None when it can."""
     try:
-        _override_env().parse(text)
+        _override_env("en").parse(text)
     except jinja2.TemplateSyntaxError as exc:
         return f"invite text is not a valid template: {exc.message} (line {exc.lineno} of the text)"
     return None
 
 
-def _environment(cls: type[jinja2.Environment], **options: Any) -> jinja2.Environment:
+def kit_translator(chat: Chat, config: HubConfig) -> Translator:
+    """What a chat's kit is written with: the chat's language (English when chathub has no
+    catalogue for the hub's)."""
+    return translator_for(writable(config.language_of(chat)))
+
+
+def _environment(cls: type[jinja2.Environment], t: Translator, **options: Any) -> jinja2.Environment:
     env = cls(autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
               undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"], **options)
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(duration=duration_text, plain=plain_text, unwrap=unwrap_paragraphs)
+    i18n_jinja.install(env, t)
+    env.filters.update(plain=plain_text, unwrap=unwrap_paragraphs)
     return env
 
 
 @cache
-def _text_env(dirs: tuple[Path, ...]) -> jinja2.Environment:
+def _text_env(dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
     """Plain-text templates: no HTML escaping (these texts never go into a page unescaped)."""
-    return _environment(jinja2.Environment, loader=jinja2.FileSystemLoader([str(d) for d in dirs]))
+    return _environment(jinja2.Environment, translator_for(language),
+                        loader=jinja2.FileSystemLoader([str(d) for d in dirs]))
 
 
 @cache
-def _override_env() -> jinja2.Environment:
-    """Chat files' own texts run sandboxed: they may read variables, not call into Python."""
-    return _environment(ImmutableSandboxedEnvironment)
+def _override_env(language: str) -> jinja2.Environment:
+    """Chat files' own texts run sandboxed: they may read variables, not call into Python
+    (the translator's methods are left out: only ``_()`` and the formatting filters)."""
+    env = _environment(ImmutableSandboxedEnvironment, translator_for(language))
+    env.globals.pop("translator", None)
+    return env
+
+
+def template_names(key: str, language: str) -> list[str]:
+    """Where the kit's text ``key`` is looked for, in order: the language's own folder
+    (``chathub/kit/fr-CA/``, then ``chathub/kit/fr/``), then ``chathub/kit/``; in each, the
+    hub's ``theme_overrides/`` before chathub's own templates."""
+    tags = [language]
+    primary = language.split("-")[0]
+    if primary != language:
+        tags.append(primary)
+    return [f"chathub/kit/{tag}/{key}.txt" for tag in tags] + [f"chathub/kit/{key}.txt"]
 
 
 @lru_cache(maxsize=256)
-def _override_template(text: str) -> jinja2.Template:
-    return _override_env().from_string(text)
+def _override_template(text: str, language: str) -> jinja2.Template:
+    return _override_env(language).from_string(text)
 
 
 def template_dirs(config: HubConfig) -> tuple[Path, ...]:
@@ -144,11 +170,12 @@ def forget_templates() -> None:
     _text_env.cache_clear()
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment:%a %-d %b}, {moment:%H:%M %Z}"
+def _when(moment: datetime, t: Translator) -> str:
+    """A short date and time with the zone: "Thu, Dec 10, 13:00 EST", "jeu. 10 déc., 13 h 00 HNE"."""
+    return t.gettext("%(date)s, %(time)s", date=t.date(moment, "MMMEd"), time=t.time(moment))
 
 
-def _base_context(chat: Chat, config: HubConfig) -> dict[str, Any]:
+def _base_context(chat: Chat, config: HubConfig, t: Translator) -> dict[str, Any]:
     page = chat_url(chat)
     organization = f"@{config.organization}" if config.organization else ""
     return {
@@ -157,13 +184,14 @@ def _base_context(chat: Chat, config: HubConfig) -> dict[str, Any]:
         "tag": chat.tag,
         "link": config.absolute_url(page) if config.site_url else "",
         "calendar": config.absolute_url(calendar_path(chat)) if config.site_url else "",
-        "when": _when(chat.start),
-        "when_utc": f"{chat.start_utc:%H:%M} UTC",
-        "when_long": f"{chat.start:%A %-d %B %Y, %H:%M %Z}",
-        "date": f"{chat.start:%A %-d %B}",
-        "time": f"{chat.start:%H:%M %Z}",
+        "when": _when(chat.start, t),
+        "when_utc": t.time(chat.start_utc),
+        "when_long": t.datetime(chat.start),
+        "date": t.date(chat.start, "MMMMEEEEd"),
+        "time": t.time(chat.start),
         "zone": chat.timezone,
-        "duration": duration_text(chat.duration),
+        "duration": t.duration(chat.duration),
+        "language": t.tag,
         "host": chat.host,
         "moderators": [p.at for p in chat.moderators],
         "guests": chat.guests,
@@ -208,15 +236,16 @@ def plain_context(context: dict[str, Any]) -> dict[str, Any]:
     return {key: _plain(value) for key, value in context.items()}
 
 
-def _render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
+def _render_template(env: jinja2.Environment, names: list[str], context: dict[str, Any],
                      config: HubConfig) -> str:
-    """Render a kit template; a broken one (say, in theme_overrides/) is a located HubError."""
+    """Render the first kit template of ``names`` that exists; a broken one (say, in
+    theme_overrides/) is a located HubError."""
 
     def shown(filename: str | None) -> str:
-        return config.display_path(Path(filename)) if filename else name
+        return config.display_path(Path(filename)) if filename else names[-1]
 
     try:
-        template = env.get_template(name)
+        template = env.select_template(names)
     except jinja2.TemplateSyntaxError as exc:
         raise HubError([Problem(shown(exc.filename), exc.lineno, 1, exc.message or str(exc))]) from None
     try:
@@ -236,17 +265,18 @@ class _Maker:
     def __init__(self, chat: Chat, config: HubConfig) -> None:
         self.chat = chat
         self.config = config
-        self.env = _text_env(template_dirs(config))
-        self.base = _base_context(chat, config)
+        self.t = kit_translator(chat, config)
+        self.env = _text_env(template_dirs(config), self.t.tag)
+        self.base = _base_context(chat, config, self.t)
 
     def _render(self, key: str, template: str, context: dict[str, Any], notes: list[str]) -> str:
         override = self.chat.invite.get(key)
         if override is not None:
             try:
-                return _override_template(override).render(plain_context(context))
+                return _override_template(override, self.t.tag).render(plain_context(context))
             except jinja2.TemplateError as exc:
                 notes.append(f"invite text {key!r} could not be used: {exc}")
-        return _render_template(self.env, f"chathub/kit/{template}.txt", context, self.config)
+        return _render_template(self.env, template_names(template, self.t.tag), context, self.config)
 
     def make(self, key: str, at: datetime | None = None, template: str | None = None,
              heading: str | None = None, **extra: Any) -> KitItem:
@@ -268,8 +298,8 @@ class _Maker:
             text, _ = fit_post(render, str(context.get(SHRINK.get(kind, "title")) or ""))
             if not fits(text):
                 text = cut_post(text, self.chat.tag)
-        return KitItem(kind, channel, heading or default_label, text, at, key, overridden,
-                       extra.get("number"), notes, too_long)
+        return KitItem(kind, channel, heading or self.t.gettext(default_label), text, at, key,
+                       overridden, extra.get("number"), notes, too_long)
 
 
 def _person_line(person: Person) -> str:
@@ -284,7 +314,8 @@ def build_kit(chat: Chat, config: HubConfig) -> list[KitItem]:
     items += [maker.make(key, at=reminder_time(chat, key)) for key in REMINDERS]
     items += [maker.make("dm"), maker.make("guest-invite"), maker.make("welcome", at=sheet.welcome)]
     for number, (guest, at) in enumerate(zip(chat.guests, sheet.intros, strict=True), start=1):
-        items.append(maker.make("guest-intro", at=at, heading=f"Guest introduction: {guest.at}",
+        heading = maker.t.gettext("Guest introduction: %(handle)s", handle=guest.at)
+        items.append(maker.make("guest-intro", at=at, heading=heading,
                                 number=number, guest=guest, bio=guest.bio,
                                 person=_person_line(guest)))
     for slot in sheet.slots:

@@ -79,6 +79,8 @@ class Chat:
     invite: dict[str, str] = field(default_factory=dict)
     fetch_before: int | None = None  # minutes; None: the hub's fetch_before
     fetch_after: int | None = None  # minutes; None: the hub's fetch_after
+    language: str | None = None  # BCP 47 tag of its pages and kit; None: the hub's language
+    translation: str | None = None  # slug of the same chat in the other language
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
@@ -150,7 +152,12 @@ class HubConfig:
     feed_length: int = 50  # entries in feed.xml
     feed_ttl: int = 720  # minutes (RSS <ttl>)
     custom_dir: Path | None = None  # the theme's custom_dir, whose chathub/ overrides templates
+    language: str = "en"  # the hub's language: Material's theme.language (a BCP 47 tag)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def language_of(self, chat: Chat) -> str:
+        """The language of a chat's pages and kit: its own ``language:``, else the hub's."""
+        return chat.language or self.language
 
     def display_path(self, path: Path) -> str:
         """A path as shown in messages: relative to the hub root when inside it."""
@@ -192,3 +199,18 @@ class Hub:
 
     def chat(self, slug: str) -> Chat | None:
         return next((c for c in self.chats if c.slug == slug), None)
+
+    def translation_of(self, chat: Chat) -> Chat | None:
+        """The same chat in the other language: the published chat its ``translation:`` names,
+        or the one that names it (the link goes both ways)."""
+        pairs = self.cache.get("translations")
+        if pairs is None:
+            published = {c.slug: c for c in self.published}
+            pairs = {}
+            for first in self.published:
+                second = published.get(first.translation or "")
+                if second is not None and second is not first:
+                    pairs.setdefault(first.slug, second)
+                    pairs.setdefault(second.slug, first)
+            self.cache["translations"] = pairs
+        return pairs.get(chat.slug)

@@ -1,17 +1,16 @@
-"""Durations in words."""
+"""Durations in words, as Babel writes them for a locale ("1 hour 30 minutes", "1 heure 30 minutes")."""
 
 from __future__ import annotations
 
 import re
 
+from ..i18n.formats import format_duration
 
-def duration_text(minutes: int) -> str:
-    """``45 minutes``, ``1 hour``, ``1 hour 30 minutes``."""
-    hours, rest = divmod(minutes, 60)
-    parts = ([f"{hours} hour" + ("s" if hours != 1 else "")] if hours else []) + (
-        [f"{rest} minute" + ("s" if rest != 1 else "")] if rest else []
-    )
-    return " ".join(parts)
+
+def duration_text(minutes: int, locale: str = "en") -> str:
+    """``minutes`` in words for ``locale`` (Babel's): ``45 minutes``, ``1 hour 30 minutes``,
+    ``1 heure 30 minutes`` (fr_CA)."""
+    return format_duration(minutes, locale)
 
 
 def duration_adjective(minutes: int) -> str:

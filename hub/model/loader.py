@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from ..i18n.languages import language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
 from .problems import Problems
 from .zones import fixed_offset_warning, zone_problem
@@ -329,6 +330,34 @@ def _invite(node: yaml.Node, ctx: _Ctx) -> dict[str, str] | None:
     return result
 
 
+def _language(node: yaml.Node, ctx: _Ctx) -> str | None:
+    """A language chathub writes (it has a catalogue for it and Babel knows the tag), as a
+    BCP 47 tag: ``fr``, ``fr-CA`` (``fr_CA`` is read as ``fr-CA``)."""
+    value = _scalar(node, ctx, "language")
+    if value is None:
+        return None
+    problem = language_problem(value)
+    if problem:
+        ctx.error(node, f"language: {problem}")
+        return None
+    return language_for(value).tag
+
+
+def _slug(what: str) -> _Parser:
+    def parse(node: yaml.Node, ctx: _Ctx) -> str | None:
+        value = _scalar(node, ctx, what)
+        if value is None:
+            return None
+        slug = value.strip().removesuffix(".yml").removesuffix(".yaml")
+        if not SLUG_RE.match(slug):
+            ctx.error(node, f"{what} {value!r} is not a chat's slug (its file name without .yml, "
+                      "like tenants-leases-2026-12-10)")
+            return None
+        return slug
+
+    return parse
+
+
 def _start_raw(node: yaml.Node, ctx: _Ctx) -> tuple[str, yaml.Node] | None:
     value = _scalar(node, ctx, "start")
     if value is None:
@@ -359,6 +388,8 @@ FIELDS: dict[str, tuple[_Parser, Any]] = {
     "invite": (_invite, {}),
     "fetch_before": (_integer("fetch_before", 0, 24 * 60), None),
     "fetch_after": (_integer("fetch_after", 0, 24 * 60), None),
+    "language": (_language, None),
+    "translation": (_slug("translation"), None),
 }
 
 
@@ -534,6 +565,69 @@ def check_overlaps(chats: list[Chat], config: HubConfig) -> Problems:
     return problems
 
 
+def check_translations(chats: list[Chat], config: HubConfig) -> Problems:
+    """Report ``translation:`` slugs that do not name a published chat in another language
+    whose own translation (if it names one) is this chat."""
+    problems = Problems()
+    by_slug = {c.slug: c for c in chats}
+    claimed: dict[str, Chat] = {}
+    for chat in sorted(chats, key=lambda c: c.slug):
+        wanted = chat.translation
+        if not wanted:
+            continue
+
+        def report(message: str, chat: Chat = chat) -> None:
+            problems.add(config.display_path(chat.source), *chat.position("translation"),
+                         f"translation {chat.translation!r}: {message}")
+
+        other = by_slug.get(wanted)
+        if wanted == chat.slug:
+            report("that is this chat; name the slug of the same chat in the other language")
+        elif other is None:
+            close = difflib.get_close_matches(wanted, list(by_slug), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            report(f"there is no chat {config.display_path(config.chats_dir)}/{wanted}.yml{hint}")
+        elif not other.published and chat.published:
+            report("that chat is a draft, so its pages are not published; publish it or remove "
+                   "translation:")
+        elif same_language(config.language_of(chat), config.language_of(other)):
+            report(f"that chat is in the same language ({config.language_of(other)}) as this one; "
+                   "a translation is the same chat in another language (set its language:)")
+        elif other.translation and other.translation != chat.slug:
+            report(f"that chat names {other.translation!r} as its translation, not this chat")
+        elif wanted in claimed:
+            report(f"{claimed[wanted].slug!r} already names that chat as its translation")
+        else:
+            claimed[wanted] = chat
+    return problems
+
+
+def language_warning(config: HubConfig) -> Problems:
+    """A warning when chathub has no catalogue for the hub's language (its pages are then
+    written in English), at ``theme.language`` in mkdocs.yml."""
+    problems = Problems()
+    problem = language_problem(config.language)
+    if problem:
+        path = config.root / "mkdocs.yml"
+        line, col = _theme_language_position(path)
+        problems.add(config.display_path(path), line, col,
+                     f"theme.language: {problem}; chathub writes its pages in English", "warning")
+    return problems
+
+
+def _theme_language_position(path: Path) -> tuple[int, int]:
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 1, 1
+    for key in ("theme", "language"):
+        if not isinstance(root, yaml.MappingNode):
+            return 1, 1
+        root = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == key),
+                    None)
+    return (root.start_mark.line + 1, root.start_mark.column + 1) if root is not None else (1, 1)
+
+
 def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hub, Problems]:
     """Read every chat of a hub (or just ``paths``); problems of all files are returned together."""
     problems = Problems()
@@ -549,9 +643,12 @@ def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hu
         asked = {p.resolve() for p in files}
         others = [c for c in load_hub(config)[0].chats if c.source.resolve() not in asked]
         wanted = {config.display_path(p) for p in files}
-        for problem in check_overlaps(chats + others, config).items:
+        everyone = chats + others
+        for problem in check_overlaps(everyone, config).items + check_translations(everyone, config).items:
             if problem.path in wanted:
                 problems.items.append(problem)
     else:
         problems.extend(check_overlaps(chats, config))
+        problems.extend(check_translations(chats, config))
+        problems.extend(language_warning(config))
     return Hub(config, chats), problems

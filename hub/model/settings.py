@@ -68,6 +68,7 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         feed_length=int(_option(options, "feed_length")),
         feed_ttl=int(_option(options, "feed_ttl")),
         custom_dir=_custom_dir(root, site.get("theme")),
+        language=_theme_language(site.get("theme")),
         now=current_time(),
     )
 
@@ -94,6 +95,14 @@ def site_url_warning(config: HubConfig) -> str | None:
     return ("site_url is not set in mkdocs.yml, so " + ", ".join(SITE_URL_AFFECTS[:-1])
             + f" and {SITE_URL_AFFECTS[-1]} are relative or missing; set it to the site's public "
             "address, like https://you.github.io/hub/")
+
+
+def _theme_language(theme: Any) -> str:
+    """The hub's language: ``theme.language`` (Material's default is ``en``)."""
+    value = None
+    if isinstance(theme, Mapping) or hasattr(theme, "get"):
+        value = theme.get("language")  # mkdocs.yml's mapping, or MkDocs' Theme object
+    return str(value).strip() if value else "en"
 
 
 class _TolerantLoader(yaml.SafeLoader):

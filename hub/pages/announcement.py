@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from ..model.chat import Chat, Hub
 from ..model.urls import chat_url
-from .page import Page, fingerprint
-from .render import format_time
+from .page import Page, fingerprint, page_translator
 
 
 def questions_visible(chat: Chat, hub: Hub) -> bool:
@@ -21,7 +20,10 @@ def pages(hub: Hub) -> Iterator[Page]:
         state = "cancelled" if chat.cancelled else (
             "ended" if chat.has_ended(now) else "live" if chat.has_started(now) else "upcoming"
         )
-        description = chat.description or f"{chat.tag} chat: {chat.title}, {format_time(chat.start)}."
+        t = page_translator(hub, chat)
+        description = chat.description or t.gettext(
+            "%(tag)s chat: %(title)s, %(when)s.", tag=chat.tag, title=chat.title,
+            when=t.datetime(chat.start))
         visible, has_archive = questions_visible(chat, hub), chat.transcript_path.exists()
         yield Page(
             url=chat_url(chat),
@@ -39,4 +41,6 @@ def pages(hub: Hub) -> Iterator[Page]:
                 "announcement", chat.source.read_bytes(), state, visible, has_archive,
                 hub.config.site_url,
             ),
+            language=t.tag,
+            chat=chat.slug,
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..analysis.community import analyze_hub
 from ..model.chat import Hub
 from ..model.urls import archive_url
-from .page import Page, fingerprint
+from .page import Page, fingerprint, page_translator
 
 
 def pages(hub: Hub) -> Iterator[Page]:
@@ -16,14 +16,18 @@ def pages(hub: Hub) -> Iterator[Page]:
         analysis = data.chats.get(chat.slug)
         if analysis is None:
             continue
+        t = page_translator(hub, chat)
         yield Page(
             url=archive_url(chat),
-            title=f"Archive: {chat.title}",
+            title=t.gettext("Archive: %(title)s", title=chat.title),
             template="chathub/archive.html",
             context={"chat": chat, "analysis": analysis},
             searchable=False,  # transcripts would flood the search index; the page has a filter
-            description=f"Every post of the {chat.tag} chat \u201c{chat.title}\u201d, "
-            f"{chat.start:%-d %B %Y}, by question.",
+            description=t.gettext(
+                "Every post of the %(tag)s chat \u201c%(title)s\u201d, %(date)s, by question.",
+                tag=chat.tag, title=chat.title, date=t.date(chat.start, "long")),
             social={"type": "article", "image": chat.image},
             key=fingerprint("archive", data.keys[chat.slug]),
+            language=t.tag,
+            chat=chat.slug,
         )

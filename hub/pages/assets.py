@@ -1,21 +1,27 @@
-"""Static files every hub gets: every stylesheet and script in ``hub/assets/``."""
+"""Static files every hub gets: every stylesheet and script in ``hub/assets/``, and
+``messages.js``, the words those scripts write in every language chathub has (made from the
+catalogues, and listed first so the other scripts find it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..i18n.scripts import script_catalogues
 from ..model.chat import Hub
 from ..resources import ASSETS
 from .page import Asset
 
 PREFIX = "assets/chathub/"
+MESSAGES = PREFIX + "messages.js"
 
 
 def asset_names() -> list[str]:
     """Site paths of chathub's stylesheets and scripts, in a stable order."""
-    return [PREFIX + p.name for p in sorted(ASSETS.iterdir()) if p.suffix in (".css", ".js")]
+    shipped = [PREFIX + p.name for p in sorted(ASSETS.iterdir()) if p.suffix in (".css", ".js")]
+    return [MESSAGES, *shipped]
 
 
 def files(hub: Hub) -> Iterator[Asset]:
-    for name in asset_names():
+    yield Asset(MESSAGES, script_catalogues())
+    for name in asset_names()[1:]:
         yield Asset(name, (ASSETS / name.removeprefix(PREFIX)).read_text(encoding="utf-8"))

@@ -15,6 +15,8 @@ from urllib.parse import quote, urlencode, urlsplit
 import icalendar
 
 from .. import __version__
+from ..i18n.languages import writable
+from ..i18n.translator import Translator, translator_for
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
@@ -46,24 +48,35 @@ def join_url(chat: Chat) -> str:
     return f"https://x.com/search?q={quote(chat.tag, safe='')}&f=live"
 
 
-def summary(chat: Chat) -> str:
-    return ("Cancelled: " if chat.cancelled else "") + f"{chat.tag} chat: {chat.title}"
+def event_translator(chat: Chat, config: HubConfig) -> Translator:
+    """An event is written in its chat's language."""
+    return translator_for(writable(config.language_of(chat)))
+
+
+def summary(chat: Chat, config: HubConfig) -> str:
+    t = event_translator(chat, config)
+    if chat.cancelled:
+        return t.gettext("Cancelled: %(tag)s chat: %(title)s", tag=chat.tag, title=chat.title)
+    return t.gettext("%(tag)s chat: %(title)s", tag=chat.tag, title=chat.title)
 
 
 def describe(chat: Chat, config: HubConfig) -> str:
     """The event's description: what, the hashtag and how to take part, where to read more."""
+    t = event_translator(chat, config)
     lines = []
     if chat.cancelled:
-        lines += ["This chat has been cancelled.", ""]
+        lines += [t.gettext("This chat has been cancelled."), ""]
+    host = (t.gettext("%(name)s (%(handle)s)", name=chat.host.display_name, handle=chat.host.at)
+            if chat.host.name else chat.host.at)
     lines += [
         chat.description or chat.title,
         "",
-        f"A chat on X under the hashtag {chat.tag}, hosted by {chat.host.display_name}"
-        + (f" ({chat.host.at})." if chat.host.name else "."),
-        f"To take part, follow {chat.tag} ({join_url(chat)}) and put {chat.tag} in every post; "
-        "answer Q1, Q2… with A1, A2…",
+        t.gettext("A chat on X under the hashtag %(tag)s, hosted by %(host)s.", tag=chat.tag,
+                  host=host),
+        t.gettext("To take part, follow %(tag)s (%(link)s) and put %(tag)s in every post; answer "
+                  "Q1, Q2… with A1, A2…", tag=chat.tag, link=join_url(chat)),
         "",
-        f"Details: {config.absolute_url(f'chats/{chat.slug}/')}",
+        t.gettext("Details: %(url)s", url=config.absolute_url(f"chats/{chat.slug}/")),
     ]
     return "\n".join(lines)
 
@@ -77,17 +90,20 @@ def ical_time(moment: datetime) -> datetime:
 
 
 def make_event(chat: Chat, config: HubConfig, history: History | None = None) -> icalendar.Event:
+    """One chat as an event; its texts say which language they are in (``LANGUAGE=``)."""
+    language = {"LANGUAGE": event_translator(chat, config).tag}
     event = icalendar.Event()
     event.add("uid", event_uid(chat, config))
     event.add("dtstamp", stamp(chat, history))
     event.add("sequence", 1 if chat.cancelled else 0)
     event.add("status", "CANCELLED" if chat.cancelled else "CONFIRMED")
-    event.add("summary", summary(chat))
+    event.add("summary", summary(chat, config), parameters=language)
     event.add("dtstart", ical_time(chat.start))
     event.add("dtend", ical_time(chat.end))
-    event.add("location", f"On X: {chat.tag}")
+    event.add("location", event_translator(chat, config).gettext("On X: %(tag)s", tag=chat.tag),
+              parameters=language)
     event.add("url", config.absolute_url(chat_url(chat)))
-    event.add("description", describe(chat, config))
+    event.add("description", describe(chat, config), parameters=language)
     return event
 
 
@@ -119,9 +135,11 @@ def _utc(moment: datetime) -> str:
 
 
 def _link_details(chat: Chat, config: HubConfig) -> str:
-    text = f"{chat.tag} chat on X, hosted by {chat.host.at}. Follow {chat.tag} and put it in every post."
+    t = event_translator(chat, config)
+    text = t.gettext("%(tag)s chat on X, hosted by %(host)s. Follow %(tag)s and put it in every post.",
+                     tag=chat.tag, host=chat.host.at)
     if config.site_url:
-        text += f"\n\nDetails: {config.absolute_url(f'chats/{chat.slug}/')}"
+        text += "\n\n" + t.gettext("Details: %(url)s", url=config.absolute_url(f"chats/{chat.slug}/"))
     return text
 
 
@@ -129,7 +147,7 @@ def google_calendar_url(chat: Chat, config: HubConfig) -> str:
     """Google Calendar's "add event" form, filled in."""
     query = urlencode({
         "action": "TEMPLATE",
-        "text": summary(chat),
+        "text": summary(chat, config),
         "dates": f"{_utc(chat.start)}/{_utc(chat.end)}",
         "details": _link_details(chat, config),
         "location": join_url(chat),
@@ -142,7 +160,7 @@ def outlook_calendar_url(chat: Chat, config: HubConfig) -> str:
     query = urlencode({
         "path": "/calendar/action/compose",
         "rru": "addevent",
-        "subject": summary(chat),
+        "subject": summary(chat, config),
         "startdt": chat.start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "enddt": chat.end_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "body": _link_details(chat, config),

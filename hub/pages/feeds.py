@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
+from ..i18n.translator import Translator
 from ..model.chat import Chat, Hub
 from ..model.durations import duration_adjective
 from ..model.history import hub_history
 from ..model.markdown import plain_text
 from ..model.urls import chat_url, recap_url
-from .page import Asset
+from .page import Asset, page_translator
 
 FEED = "feed.xml"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,30 +36,49 @@ class Entry:
     text: str
 
 
-def _announcement(chat: Chat, published: datetime) -> Entry:
-    when = f"{chat.start:%A %-d %B %Y, %H:%M %Z} ({chat.timezone})"
-    lead = "Cancelled. " if chat.cancelled else ""
-    text = (f"{lead}{(chat.description or chat.title).rstrip('.')}. "
-            f"{duration_adjective(chat.duration).capitalize()} chat on X "
-            f"under {chat.tag}, {when}, hosted by {chat.host.at}.")
-    title = ("Cancelled: " if chat.cancelled else "") + f"{chat.title} ({chat.tag} chat)"
+def _chat_of(t: Translator, minutes: int) -> str:
+    """"A 45-minute chat": English says the duration as an adjective, with its article (in code);
+    other languages translate the phrase with the duration as a noun ("Un clavardage de 45 minutes")."""
+    if t.language.code == "en":
+        return f"{duration_adjective(minutes).capitalize()} chat"
+    # TRANSLATORS: a chat's length, as in "A 45 minutes chat on X under #Tenants…"; English
+    # itself writes "A 45-minute chat" without this message.
+    return t.gettext("A %(duration)s chat", duration=t.duration(minutes))
+
+
+def _announcement(chat: Chat, hub: Hub, published: datetime) -> Entry:
+    t = page_translator(hub, chat)
+    about = (chat.description or chat.title).rstrip(".")
+    values = {"about": about, "chat": _chat_of(t, chat.duration), "tag": chat.tag,
+              "when": t.datetime(chat.start), "zone": chat.timezone, "host": chat.host.at}
+    if chat.cancelled:
+        text = t.gettext("Cancelled. %(about)s. %(chat)s on X under %(tag)s, %(when)s (%(zone)s), "
+                         "hosted by %(host)s.", **values)
+        title = t.gettext("Cancelled: %(title)s (%(tag)s chat)", title=chat.title, tag=chat.tag)
+    else:
+        text = t.gettext("%(about)s. %(chat)s on X under %(tag)s, %(when)s (%(zone)s), hosted by "
+                         "%(host)s.", **values)
+        title = t.gettext("%(title)s (%(tag)s chat)", title=chat.title, tag=chat.tag)
     return Entry("announcement", chat, chat_url(chat), title, published, text)
 
 
-def _recap(chat: Chat, now: datetime) -> Entry:
-    text = plain_text(chat.summary) if chat.summary else (
-        f"What people said in the {chat.tag} chat on {chat.title}: highlights and answers.")
-    return Entry("recap", chat, recap_url(chat), f"Recap: {chat.title} ({chat.tag} chat)",
-                 min(chat.end_utc, now), text)
+def _recap(chat: Chat, hub: Hub, now: datetime) -> Entry:
+    t = page_translator(hub, chat)
+    text = plain_text(chat.summary) if chat.summary else t.gettext(
+        "What people said in the %(tag)s chat on %(title)s: highlights and answers.",
+        tag=chat.tag, title=chat.title)
+    title = t.gettext("Recap: %(title)s (%(tag)s chat)", title=chat.title, tag=chat.tag)
+    return Entry("recap", chat, recap_url(chat), title, min(chat.end_utc, now), text)
 
 
 def feed_entries(hub: Hub) -> list[Entry]:
-    """Announcements of published chats and recaps of chats with a transcript, newest first."""
+    """Announcements of published chats and recaps of chats with a transcript, newest first,
+    each in its chat's language."""
     now = hub.config.now.astimezone(UTC).replace(microsecond=0)
     history = hub_history(hub)
-    entries = [_announcement(chat, min(history.of(chat.source).published, now))
+    entries = [_announcement(chat, hub, min(history.of(chat.source).published, now))
                for chat in hub.published]
-    entries += [_recap(chat, now) for chat in hub.published if chat.transcript_path.exists()]
+    entries += [_recap(chat, hub, now) for chat in hub.published if chat.transcript_path.exists()]
     entries.sort(key=lambda e: (e.date, e.kind == "recap", e.chat.slug), reverse=True)
     return entries[:max(1, hub.config.feed_length)]
 
@@ -71,7 +91,9 @@ def make_feed(hub: Hub) -> bytes:
     if config.site_url:
         feed.link(href=config.absolute_url(FEED), rel="self")
     feed.link(href=config.absolute_url("chats/"), rel="alternate")  # the last link is RSS's <link>
-    feed.description(f"New chats and recaps from {config.site_name}.")
+    t = page_translator(hub)
+    feed.description(t.gettext("New chats and recaps from %(site)s.", site=config.site_name))
+    feed.language(t.tag)
     feed.generator("chathub")
     feed.ttl(hub.config.feed_ttl)
     feed.lastBuildDate(max((e.date for e in entries), default=EPOCH))

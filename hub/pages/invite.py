@@ -11,11 +11,9 @@ from ..kit.texts import KitItem, build_kit
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.urls import invite_url
 from .announcement import questions_visible
-from .page import Page, fingerprint
+from .page import Page, fingerprint, page_translator
 
 INTENT = "https://x.com/intent/post?text="
-
-
 
 def intent_url(text: str) -> str:
     """X's web intent that opens the composer with ``text`` filled in."""
@@ -41,14 +39,18 @@ def pages(hub: Hub) -> Iterator[Page]:
     config = hub.config
     for chat in hub.published:
         visible = questions_visible(chat, hub)
+        t = page_translator(hub, chat)
         yield Page(
             url=invite_url(chat),
-            title=f"Invite kit: {chat.title}",
+            title=t.gettext("Invite kit: %(title)s", title=chat.title),
             template="chathub/invite.html",
             context={"chat": chat, "kit": KitView(chat, config), "show_questions": visible,
                      "intent_url": intent_url, "noindex": True},
             searchable=False,
-            description=f"Ready-made posts, run sheet, blog post and e-mail for the {chat.tag} chat.",
+            description=t.gettext(
+                "Ready-made posts, run sheet, blog post and e-mail for the %(tag)s chat.", tag=chat.tag),
             key=fingerprint("invite", chat.source.read_bytes(), visible, config.site_url,
-                            config.organization, config.site_name),
+                            config.organization, config.site_name, config.language),
+            language=t.tag,
+            chat=chat.slug,
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..analysis.community import analyze_hub
 from ..model.chat import Chat, Hub
-from .page import Page, fingerprint
+from .page import Page, fingerprint, page_translator
 
 INDEX_URL = "chats/"
 
@@ -26,11 +26,13 @@ def pages(hub: Hub) -> Iterator[Page]:
     analyses = analyze_hub(hub).chats
     size = max(1, hub.config.per_page)
     count = max(1, -(-len(entries) // size))
+    t = page_translator(hub)
     for number in range(1, count + 1):
         chunk = entries[(number - 1) * size : number * size]
         yield Page(
             url=index_url(number),
-            title="Chats" if number == 1 else f"Chats, page {number}",
+            title=t.gettext("Chats") if number == 1 else t.gettext(
+                "Chats, page %(number)s", number=t.number(number)),
             template="chathub/index.html",
             context={
                 "upcoming": [c for kind, c in chunk if kind == "upcoming"],
@@ -41,9 +43,10 @@ def pages(hub: Hub) -> Iterator[Page]:
                 "figures": {c.slug: analyses[c.slug].figures for _, c in chunk if c.slug in analyses},
             },
             in_nav=number == 1,
-            description=f"Upcoming and past {hub.config.site_name} chats.",
+            description=t.gettext("Upcoming and past %(site)s chats.", site=hub.config.site_name),
             key=fingerprint(  # every field of the chats listed (a card shows many of them)
                 "index", number, [(k, c, c.transcript_path.exists()) for k, c in chunk], count,
                 [(c.slug, analyses[c.slug].figures) for _, c in chunk if c.slug in analyses],
             ),
+            language=t.tag,
         )

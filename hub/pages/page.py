@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..i18n.languages import writable
+from ..i18n.translator import Translator, translator_for
+
+if TYPE_CHECKING:
+    from ..model.chat import Chat, Hub
 
 
 @dataclass
@@ -23,10 +29,24 @@ class Page:
     description: str = ""
     social: dict[str, str] = field(default_factory=dict)  # Open Graph / twitter:card values
     key: str = ""  # fingerprint of the inputs, for reuse across serve rebuilds
+    language: str = ""  # BCP 47 tag of the page (its <html lang>); "" for the hub's language
+    chat: str = ""  # the slug of the chat the page is about ("" for the hub's own pages)
+    # Filled in once every page is planned (``translations.link_translations``):
+    translation: Translation | None = None  # the same page in the chat's other language
 
     @property
     def src_uri(self) -> str:
         return f"{self.url}index.md" if self.url else "index.md"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A page's counterpart in another language: where it is, and what to call its language."""
+
+    language: str  # BCP 47 tag, for hreflang
+    url: str  # site-relative
+    name: str  # the language's name in itself: "français", "English"
+    label: str  # the link's text, in that language: "Lire cette page en français"
 
 
 @dataclass
@@ -50,3 +70,9 @@ def fingerprint(*parts: object) -> str:
         digest.update(part if isinstance(part, bytes) else repr(part).encode())
         digest.update(b"\0")
     return digest.hexdigest()[:20]
+
+
+def page_translator(hub: Hub, chat: Chat | None = None) -> Translator:
+    """What a page is written with: the chat's language, or the hub's (English when chathub has
+    no catalogue for it)."""
+    return translator_for(writable(hub.config.language_of(chat) if chat else hub.config.language))

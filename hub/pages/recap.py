@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..analysis.community import analyze_hub
 from ..model.chat import Hub
 from ..model.urls import recap_url
-from .page import Page, fingerprint
+from .page import Page, fingerprint, page_translator
 
 
 def pages(hub: Hub) -> Iterator[Page]:
@@ -18,15 +18,21 @@ def pages(hub: Hub) -> Iterator[Page]:
             continue
         new, returning = data.voices(chat)
         figures = analysis.figures
+        t = page_translator(hub, chat)
+        posts = t.ngettext("%(num)s post", "%(num)s posts", figures.posts)
+        people = t.ngettext("%(num)s participant", "%(num)s participants", figures.participants)
         yield Page(
             url=recap_url(chat),
-            title=f"Recap: {chat.title}",
+            title=t.gettext("Recap: %(title)s", title=chat.title),
             template="chathub/recap.html",
             context={"chat": chat, "analysis": analysis, "new_voices": new,
                      "returning_voices": returning},
-            description=f"Recap of the {chat.tag} chat \u201c{chat.title}\u201d: {figures.posts} posts "
-            f"from {figures.participants} participants.",
+            description=t.gettext(
+                "Recap of the %(tag)s chat \u201c%(title)s\u201d: %(posts)s from %(participants)s.",
+                tag=chat.tag, title=chat.title, posts=posts, participants=people),
             social={"type": "article", "image": chat.image},
             key=fingerprint("recap", data.keys[chat.slug],
                             [(c.user.key, n) for c, n in returning], [c.user.key for c in new]),
+            language=t.tag,
+            chat=chat.slug,
         )

@@ -1,4 +1,6 @@
-"""The autoescaping Jinja environment that turns views into HTML, and its filters."""
+"""The autoescaping Jinja environments that turn views into HTML (one per language), and their
+filters: dates, times, durations and numbers formatted by Babel for the page's locale, and
+gettext through the page's catalogue."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import posixpath
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import escape
 
-from ..model.durations import duration_text
+from ..i18n import jinja as i18n_jinja
+from ..i18n.languages import CATALOGUE_DIRS, writable
+from ..i18n.translator import Translator, translator_for
 from ..model.markdown import render_markdown
 from ..model.urls import URL_HELPERS
 from ..resources import TEMPLATES
@@ -35,6 +38,8 @@ def relative_url(target: str, from_url: str) -> str:
 
 
 def format_time(moment: datetime, fmt: str = "%A %-d %B %Y, %H:%M %Z") -> str:
+    """``moment`` by a strftime pattern: always in English. Templates format dates with the
+    ``datetime``, ``date``, ``time`` and ``clock`` filters, which follow the page's language."""
     return moment.strftime(fmt)
 
 
@@ -85,14 +90,44 @@ class _Environment(jinja2.Environment):
     escape_output = staticmethod(escape_output)
 
 
+def _time_filter(t: Translator) -> Any:
+    """``{{ moment | time }}``: the page's full date and time ("jeudi 10 décembre 2026 à 13 h 00
+    HNE"), a style (``time("medium")``), or, as before, a strftime pattern, which is always
+    English (phase B of the language work replaces those; the coverage test finds them)."""
+
+    def when(moment: datetime, style: str = "full") -> str:
+        return format_time(moment, style) if "%" in style else t.datetime(moment, style)
+
+    return when
+
+
 class Renderer:
-    """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones."""
+    """Renders chathub templates; a hub's ``theme_overrides/`` wins over the shipped ones.
 
-    def __init__(self, override_dirs: Sequence[Path] = ()) -> None:
+    One Jinja environment per language: its ``_``/``ngettext`` go through that language's
+    catalogue and its filters format for that language's locale. ``render(…, language="fr")``
+    renders a page in French (a language chathub has no catalogue for is written in English).
+    """
+
+    def __init__(self, override_dirs: Sequence[Path] = (), language: str = "en") -> None:
         self.dirs = [Path(d) for d in override_dirs if d] + [TEMPLATES]
+        self.language = language
+        self._envs: dict[str, tuple[Translator, jinja2.Environment]] = {}
 
-    @cached_property
+    @property
     def env(self) -> jinja2.Environment:
+        """The environment of the renderer's default language."""
+        return self.env_for(self.language)
+
+    def env_for(self, language: str | None) -> jinja2.Environment:
+        t = translator_for(writable(language or self.language))
+        kept = self._envs.get(t.tag)
+        if kept is None or kept[0] is not t:  # new, or its catalogue was edited
+            kept = (t, self._make_env(t))
+            self._envs[t.tag] = kept
+        return kept[1]
+
+    def _make_env(self, t: Translator) -> jinja2.Environment:
         env = _Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
             auto_reload=True,  # a kept renderer (mkdocs serve) picks up edited templates
@@ -102,13 +137,12 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
         )
-        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+        i18n_jinja.install(env, t)
+        env.filters["time"] = _time_filter(t)
         env.filters.update(
             markdown=render_markdown,
-            time=format_time,
             iso=iso,
             iso_utc=iso_utc,
-            duration=duration_text,
             safe_href=safe_href,
             google_calendar_url=calendars.google_calendar_url,
             outlook_calendar_url=calendars.outlook_calendar_url,
@@ -117,18 +151,21 @@ class Renderer:
         return env
 
     def templates_key(self) -> str:
-        """A fingerprint of every file in the template folders (path, size, modification time):
-        it changes when a template, or an override of one, is edited, added or removed."""
+        """A fingerprint of every file in the template folders and of the message catalogues
+        (path, size, modification time): it changes when a template, an override of one or a
+        catalogue is edited, added or removed."""
         digest = hashlib.sha256()
-        for folder in self.dirs:
+        for folder in [*self.dirs, *CATALOGUE_DIRS]:
             for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
                 if path.is_file():
                     stat = path.stat()
                     digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         return digest.hexdigest()[:20]
 
-    def render(self, template: str, page_url: str = "", **context: Any) -> str:
-        """Render ``template`` for the page at ``page_url``; ``url()`` makes relative links."""
-        return self.env.get_template(template).render(
+    def render(self, template: str, page_url: str = "", language: str | None = None,
+               **context: Any) -> str:
+        """Render ``template`` for the page at ``page_url`` in ``language`` (default: the
+        renderer's); ``url()`` makes relative links."""
+        return self.env_for(language).get_template(template).render(
             url=lambda target: relative_url(target, page_url), page_url=page_url, **context
         )

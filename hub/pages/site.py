@@ -9,6 +9,7 @@ from . import announcement, archive, assets, calendars, disabled, feeds, listing
 from . import invite as invite_page
 from .page import Asset, Page, Site
 from .render import Renderer
+from .translations import link_translations
 
 PageBuilder = Callable[[Hub], Iterable[Page]]
 AssetBuilder = Callable[[Hub], Iterable[Asset]]
@@ -36,13 +37,26 @@ def plan_site(hub: Hub) -> Site:
         site.pages.extend(build_pages(hub))
     for build_assets in asset_builders():
         site.assets.extend(build_assets(hub))
+    link_translations(site, hub)
     return site
 
 
+def page_language(page: Page | None, hub: Hub) -> str:
+    """The language a page is written in (its ``<html lang>``)."""
+    return (page.language if page and page.language else "") or hub.config.language
+
+
 def render_page(renderer: Renderer, page: Page, hub: Hub) -> str:
-    """The HTML fragment that becomes the page's content."""
-    return renderer.render(page.template, page.url, hub=hub, config=hub.config, page=page,
-                           **page.context)
+    """The HTML fragment that becomes the page's content, in the page's language: the link to
+    the page in the chat's other language (``chathub/_translation.html``), then the page."""
+    language = page_language(page, hub)
+    html = renderer.render(page.template, page.url, language, hub=hub, config=hub.config,
+                           page=page, **page.context)
+    if page.translation is not None:
+        link = renderer.render("chathub/_translation.html", page.url, language, hub=hub,
+                               config=hub.config, page=page, translation=page.translation)
+        html = link + html
+    return html
 
 
 def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",
@@ -51,7 +65,8 @@ def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",
     (``page`` None for pages chathub did not generate, at ``url``); description and social cards
     on chathub's pages. With ``base`` (a path such as ``/hub/``) links are absolute paths, for
     pages that can be served at any path (404.html)."""
-    return renderer.render("chathub/head.html", page.url if page else url, hub=hub,
-                           config=hub.config, page=page, base=base, feed=hub.config.enabled,
+    return renderer.render("chathub/head.html", page.url if page else url,
+                           page_language(page, hub), hub=hub, config=hub.config, page=page,
+                           base=base, feed=hub.config.enabled,
                            stylesheets=[n for n in assets.asset_names() if n.endswith(".css")],
                            scripts=[n for n in assets.asset_names() if n.endswith(".js")])

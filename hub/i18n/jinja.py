@@ -1,0 +1,116 @@
+"""Jinja glue: gettext, ngettext and Babel's formats of one language, for a Jinja environment.
+
+``install(env, translator)`` gives templates ``_()``, ``gettext``, ``ngettext``, ``pgettext``,
+``npgettext`` (Jinja's "newstyle" gettext, the count written in the locale's digits), the
+filters ``datetime``, ``date``, ``clock``, ``zone``, ``duration`` and ``number``, and the globals
+``format_datetime``, ``format_date``, ``format_time``, ``format_clock``, ``format_duration``,
+``format_number``, ``language`` (the page's tag), ``locale`` and ``language_name``. Chathub's
+page renderer and the invite kit's plain-text templates both use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .languages import same_language
+from .translator import Translator
+
+
+def _number_or_none(value: Any) -> int | float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def gettext_callables(t: Translator) -> dict[str, Any]:
+    """``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``npgettext`` for templates, through
+    ``t``'s catalogue, as Jinja's "newstyle" gettext: ``_("Hello %(name)s", name=x)``; the
+    result is HTML-safe (values put into it are escaped). In the plural forms the count (``num``,
+    or the ``{% trans count=… %}`` variable) is written in the locale's digits: "1 234"."""
+
+    def fill(context: Any, text: str, variables: dict[str, Any]) -> str:
+        rv = Markup(text) if context.eval_ctx.autoescape else text
+        return rv % variables
+
+    def counted(num: Any, variables: dict[str, Any]) -> dict[str, Any]:
+        variables.setdefault("num", num)
+        if _number_or_none(num) is None:
+            return variables
+        shown = t.number(num)
+        return {k: shown if v is num or (type(v) is type(num) and v == num) else v
+                for k, v in variables.items()}
+
+    @jinja2.pass_context
+    def gettext(__context: Any, __string: str, **variables: Any) -> str:
+        return fill(__context, t.catalogue.gettext(__string), variables)
+
+    @jinja2.pass_context
+    def ngettext(__context: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+        text = t.catalogue.ngettext(__singular, __plural, __num)
+        return fill(__context, text, counted(__num, variables))
+
+    @jinja2.pass_context
+    def pgettext(__context: Any, __string_ctx: str, __string: str, **variables: Any) -> str:
+        return fill(__context, t.catalogue.pgettext(__string_ctx, __string), variables)
+
+    @jinja2.pass_context
+    def npgettext(__context: Any, __string_ctx: str, __singular: str, __plural: str, __num: int,
+                  **variables: Any) -> str:
+        text = t.catalogue.npgettext(__string_ctx, __singular, __plural, __num)
+        return fill(__context, text, counted(__num, variables))
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}
+
+
+def format_filters(t: Translator) -> dict[str, Any]:
+    """Filters that format for ``t``'s locale: ``{{ chat.start | datetime }}``,
+    ``{{ chat.start | date("MMMEd") }}``, ``{{ n | number }}``…"""
+    return {
+        "datetime": t.datetime,  # "jeudi 10 décembre 2026 à 13 h 00 HNE"; full, long, medium, short
+        "date": t.date,  # full, long, medium, short, or a CLDR skeleton ("MMMEd", "yMMMd")
+        "clock": t.clock,  # "13 h 05"
+        "zone": t.zone,  # "HNE"
+        "duration": t.duration,  # "1 heure 30 minutes"
+        "number": t.number,  # "1 234"
+    }
+
+
+def format_globals(t: Translator) -> dict[str, Any]:
+    """Functions and values templates format with: ``format_datetime(moment, "full")``…"""
+    return {
+        "translator": t,
+        "language": t.tag,  # the page's BCP 47 tag, for lang="" attributes
+        "locale": str(t.locale),  # the Babel locale it formats with (fr_CA for fr)
+        "format_datetime": t.datetime,
+        "format_date": t.date,
+        "format_time": t.time,
+        "format_clock": t.clock,
+        "format_duration": t.duration,
+        "format_number": t.number,
+        "language_name": t.language_name,
+        "lang_attr": lang_attr(t),
+    }
+
+
+def lang_attr(t: Translator) -> Any:
+    """``lang_attr(tag)``: `` lang="fr"`` when ``tag`` is not the page's language, else nothing,
+    for text in another language (a French chat's title on an English page, a post)."""
+    page = t.tag
+
+    def attr(tag: str | None) -> Markup:
+        if not tag or tag == page or (same_language(tag, page) and "-" not in tag):
+            return Markup("")
+        return Markup(' lang="%s"') % tag
+
+    return attr
+
+
+def install(env: jinja2.Environment, t: Translator) -> None:
+    """Give ``env`` the words and formats of ``t``'s language."""
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks on one line, as _() writes them
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(gettext_callables(t))
+    env.globals.update(format_globals(t))
+    env.filters.update(format_filters(t))
