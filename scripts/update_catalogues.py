@@ -16,6 +16,7 @@ so running it again changes nothing.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -32,6 +33,7 @@ LOCALES = SOURCE / "locales"
 TEMPLATE = LOCALES / "chathub.pot"
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 COMMENT_TAGS = ("TRANSLATORS:",)
+VERSION = re.search(r'__version__ = "([^"]+)"', (SOURCE / "__init__.py").read_text()).group(1)
 WIDTH = 100
 
 
@@ -39,8 +41,8 @@ def extract() -> Catalog:
     """Every message of the package, with where it is used and the translators' comments."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    catalog = Catalog(project="chathub", copyright_holder="chathub contributors", charset="utf-8",
-                      fuzzy=False)
+    catalog = Catalog(project="chathub", version=VERSION, copyright_holder="chathub contributors",
+                      charset="utf-8", fuzzy=False)
     found = extract_from_dir(str(SOURCE), method_map, options_map, keywords=KEYWORDS,
                              comment_tags=COMMENT_TAGS, strip_comment_tags=True)
     for filename, lineno, message, comments, context in found:
@@ -82,8 +84,8 @@ def init_catalogue(language: str, template: Catalog) -> Path:
     path = LOCALES / str(locale) / "LC_MESSAGES" / "chathub.po"
     if path.exists():
         raise SystemExit(f"{path.relative_to(ROOT)} exists already; ./dev i18n updates it")
-    catalog = Catalog(locale=locale, project="chathub", copyright_holder="chathub contributors",
-                      charset="utf-8", fuzzy=False)
+    catalog = Catalog(locale=locale, project="chathub", version=VERSION,
+                      copyright_holder="chathub contributors", charset="utf-8", fuzzy=False)
     catalog.update(template)
     _write(path, catalog)
     return path
@@ -122,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         missing = sum(1 for m in messages if not m.string or (isinstance(m.string, tuple)
                                                                and not all(m.string)))
         fuzzy = sum(1 for m in messages if m.fuzzy)
-        print(f"{path.parent.parent.name}: {len(messages)} messages, {missing} untranslated, "
-              f"{fuzzy} fuzzy")
+        name = path.parent.parent.name
+        if name == "en":  # the messages' own language: an untranslated message is itself
+            print(f"{name}: {len(messages)} messages (the source language)")
+        else:
+            print(f"{name}: {len(messages)} messages, {missing} untranslated, {fuzzy} fuzzy")
     return 0
 
 
