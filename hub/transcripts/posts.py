@@ -130,6 +130,7 @@ class Post:
     hashtags: tuple[str, ...] = ()
     media: tuple[Media, ...] = ()
     edited: bool = False
+    lang: str = ""  # BCP 47 tag of the text's language, as the network detected it ("" unknown)
 
     @property
     def url(self) -> str:

@@ -16,6 +16,11 @@ from urllib.parse import quote
 from ...transcripts.posts import Document, Link, Media, Metrics, Post, Segment, User, is_http
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+# X's ``lang``: a BCP 47 tag, "und" when undetermined, and private-use codes (qam, qct, qht, qme,
+# qst: only mentions, cashtags, hashtags, media or too short; zxx: no text) that name no language.
+LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+NO_LANGUAGE = re.compile(r"^(und|zxx|mul|mis|q[a-t][a-z])$")
+OLD_CODES = {"in": "id", "iw": "he", "ji": "yi"}  # X still sends some withdrawn ISO 639 codes
 _ESCAPED = re.compile(r"&(amp|lt|gt);")
 _UNESCAPE = {"amp": "&", "lt": "<", "gt": ">"}
 
@@ -66,6 +71,19 @@ def _int(value: Any) -> int:
 def _str(value: Any) -> str:
     """``value`` as text; empty for None and other false values."""
     return value if type(value) is str else str(value or "")
+
+
+def parse_lang(value: Any) -> str:
+    """The language of a post's text from X's ``lang``, as a ``lang`` attribute wants it: a tag
+    (``fr``, ``en``, ``pt-BR``; ``in`` becomes ``id``), or "" when X names no language."""
+    text = _str(value).strip()
+    if not LANG_RE.match(text):
+        return ""
+    primary, _, rest = text.partition("-")
+    if NO_LANGUAGE.match(primary):
+        return ""
+    primary = OLD_CODES.get(primary, primary)
+    return f"{primary}-{rest}" if rest else primary
 
 
 def parse_user(data: Mapping[str, Any]) -> User:
@@ -275,6 +293,7 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
         hashtags=tuple(_str(h.get("tag")) for h in tags) if tags else (),
         media=tuple(media[k] for k in keys if media and k in media) if keys else (),
         edited=len(get("edit_history_tweet_ids") or ()) > 1,
+        lang=parse_lang(get("lang")),
     )
 
 
