@@ -60,7 +60,7 @@ def test_tags_resolve_to_a_catalogue_and_a_locale(written, tag, locale):
 def test_languages_chathub_cannot_write_say_why(value, says):
     problem = language_problem(value)
     assert problem and says in problem
-    with pytest.raises(ValueError, match="catalogue|language tag"):
+    with pytest.raises(ValueError, match=r"catalogue|language tag"):
         language_for(value)
 
 
