@@ -227,3 +227,19 @@ def test_calendars_and_feed_speak_each_chats_language(make_hub):
     assert "Leases in 2027 (#Tenants chat)" in titles
     french = next(e for e in feed.entries if "Locataires" in e.title)
     assert "Un clavardage de 1\u00a0heure sur X" in french.summary
+
+
+def test_posts_keep_their_own_language(make_hub):
+    hub = make_hub()
+    hub.add_chat("leases", CHAT.replace("2026-07-09", "2026-05-14"))
+    doc = Doc()
+    english = doc.post("guest_two", "A1 Three years #Tenants", 5, lang="en")
+    french = doc.post("guest_two", "A1 Trois ans, pas plus #Tenants", 6, lang="fr")
+    unknown = doc.post("guest_two", "#Tenants", 7, lang="qht")
+    doc.write(hub.chats, "leases")
+    hub.build()
+    archive = hub.html("chats/leases/archive/")
+    text = {ident: archive.find(id=f"t{ident}").select_one(".chathub-post-text")
+            for ident in (english, french, unknown)}
+    assert text[french]["lang"] == "fr"
+    assert not text[english].has_attr("lang") and not text[unknown].has_attr("lang")
