@@ -35,7 +35,7 @@ PSEUDO = "ru"
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ACCENTED = "àƀçďéƒĝĥíĵķĺɱñöþʠŕšţüṽŵẋýžÀƁÇĎÉƑĜĤÍĴĶĹṀÑÖÞǪŔŠŢÜṼŴẊÝŽ"
 _SWAP = str.maketrans(LATIN, ACCENTED)
-_KEEP = re.compile(r"(%\(\w+\)s|%%|<[^>]+>|&\w+;|\]\(%\(\w+\)s\))")  # placeholders and markup
+_KEEP = re.compile(r"(%\(\w+\)[sd]|%%|<[^>]+>|&\w+;|\]\(%\(\w+\)s\))")  # placeholders and markup
 WORD = re.compile(r"[A-Za-z]{2,}")
 ALLOWED = {"UTC", "GMT", "ics"}  # zone names, the calendar file's extension
 NOW = "2026-06-01T12:00:00+00:00"
@@ -50,7 +50,7 @@ PENDING = {
     "archive": "chathub/archive.html, _posts.html, posts.py's Metrics.summary: phase B (issue 12)",
     "recap": "chathub/recap.html: phase B (issues 12 and 14)",
     "people": "chathub/people.html: phase B (issue 12)",
-    "head": "chathub/head.html's feed title: phase B (issue 11 moves the head tags)",
+    "head": "chathub/head.html: the feed link's title (phase B)",
 }
 URLS = {
     "home": "",

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .languages import same_language
 from .translator import Translator
+from .translator import fill as fill_values
 
 
 def _number_or_none(value: Any) -> int | float | None:
@@ -30,8 +31,9 @@ def gettext_callables(t: Translator) -> dict[str, Any]:
     or the ``{% trans count=… %}`` variable) is written in the locale's digits: "1 234"."""
 
     def fill(context: Any, text: str, variables: dict[str, Any]) -> str:
-        rv = Markup(text) if context.eval_ctx.autoescape else text
-        return rv % variables
+        if context.eval_ctx.autoescape:
+            return Markup(fill_values(text, {k: escape(v) for k, v in variables.items()}))
+        return fill_values(text, variables)
 
     def counted(num: Any, variables: dict[str, Any]) -> dict[str, Any]:
         variables.setdefault("num", num)

@@ -13,6 +13,7 @@ fills ``%(num)s`` with the count in the locale's digits::
 from __future__ import annotations
 
 import gettext
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -20,6 +21,16 @@ from typing import Any
 from . import formats
 from .catalogues import translations
 from .languages import Language, language_for
+
+_INTEGER = re.compile(r"%\((\w+)\)d")
+
+
+def fill(text: str, values: dict[str, Any]) -> str:
+    """``text % values``, where a count written in the locale's digits (text) may stand for a
+    ``%(num)d`` placeholder."""
+    if "d" in text and _INTEGER.search(text):
+        text = _INTEGER.sub(lambda m: f"%({m[1]})s" if isinstance(values.get(m[1]), str) else m[0], text)
+    return text % values
 
 
 def N_(message: str) -> str:
@@ -56,7 +67,7 @@ class Translator:
         """The singular or plural form this language uses for ``count``, with ``%(num)s`` the
         count in the locale's digits."""
         values.setdefault("num", self.number(count))
-        return self.catalogue.ngettext(singular, plural, count) % values
+        return fill(self.catalogue.ngettext(singular, plural, count), values)
 
     def pgettext(self, context: str, message: str, **values: Any) -> str:
         """``message`` as used in ``context`` (the same English word may translate two ways)."""
@@ -65,7 +76,7 @@ class Translator:
 
     def npgettext(self, context: str, singular: str, plural: str, count: int, **values: Any) -> str:
         values.setdefault("num", self.number(count))
-        return self.catalogue.npgettext(context, singular, plural, count) % values
+        return fill(self.catalogue.npgettext(context, singular, plural, count), values)
 
     # --- formats --------------------------------------------------------------------------
 
