@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 
 from ..capture.x.client import LOOKUP_BATCH, PRICE_PER_POST_READ, TOKEN_ENV, XClient, XError, cost, read_token
-from ..capture.x.comply import comply_document, stored_post_ids
+from ..capture.x.comply import apply_findings, check_posts, stored_post_ids
 from ..capture.x.document import read_transcript, update_transcript
 from ..capture.x.fetch import hidden_entries
 from ..transcripts.fields import id_order
 from ..transcripts.store import TranscriptError
 from .chats import CommandError, fail, load, pick, plural
+
+
+class _Gone(Exception):
+    """The transcript was deleted while its posts were being looked up."""
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         token = read_token()
-    except XError:
+    except XError as exc:
+        if os.environ.get(TOKEN_ENV):  # set, but not usable: say why, never what it holds
+            return fail("comply", f"{exc}; nothing was checked", 2)
         return fail("comply", f"no X API bearer token: set the environment variable {TOKEN_ENV} to "
                     "your app's bearer token (developer.x.com); comply looks up every stored post "
                     "with X, and nothing was checked", 2)
@@ -57,17 +68,32 @@ def run(args: argparse.Namespace) -> int:
     print(f"checking {plural(ids, 'stored post')} of {plural(len(work), 'chat')} in about "
           f"{plural(requests, 'request')}: up to {plural(ids, 'read')}, about {cost(ids)} at "
           f"${PRICE_PER_POST_READ} a read")
-    client = XClient(token, say=lambda m: print(m, file=sys.stderr))
+    client = XClient(token, say=_say)
     for chat, doc in work:
         try:
-            updated, report = comply_document(doc, client, hidden_entries(chat, config))
+            findings = check_posts(client, stored_post_ids(doc))
         except XError as exc:
             return fail("comply", f"{chat.slug}: {exc}. Its transcript is unchanged")
         shown = config.display_path(chat.transcript_path)
+        reports = []
+
+        def apply(current, findings=findings, chat=chat, reports=reports):  # type: ignore[no-untyped-def]
+            if current is None:  # removed meanwhile: nothing to keep in step
+                raise _Gone
+            updated, report = apply_findings(current, findings, hidden_entries(chat, config))
+            reports.append(report)
+            return updated
+
         try:
-            written = update_transcript(chat.transcript_path, lambda _stored, doc=updated: doc)
+            written = update_transcript(chat.transcript_path, apply, say=_say, shown=shown)
+        except _Gone:
+            print(f"{shown}: removed while it was being checked; nothing written")
+            continue
+        except TranscriptError as exc:
+            return fail("comply", f"{exc}; nothing was written")
         except OSError as exc:
             return fail("comply", f"cannot write {shown}: {exc.strerror or exc}")
+        report = reports[-1]
         print(f"{shown}: {report.summary()}" + ("" if written else "; unchanged"))
         for ident in sorted(report.removed, key=id_order):
             print(f"  removed {ident}")

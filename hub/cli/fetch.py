@@ -118,7 +118,10 @@ def run(args: argparse.Namespace) -> int:
     except XError as exc:
         return fail("fetch", str(exc), 2)
     interactive = sys.stderr.isatty()
-    client = XClient(token, say=lambda m: tqdm.write(m, file=sys.stderr))
+    def say(message: str) -> None:
+        tqdm.write(message, file=sys.stderr)
+
+    client = XClient(token, say=say)
     budget = args.max_posts
     for plan, stored in plans:
         if budget is not None and budget < 10:
@@ -137,9 +140,11 @@ def run(args: argparse.Namespace) -> int:
                   disable=not interactive, leave=False) as bar:
             try:
                 outcome = fetch_chat(plan, hub.config, client, stored, budget=budget,
-                                     on_page=bar.update)
+                                     on_page=bar.update, say=say)
             except XError as exc:
                 return fail("fetch", f"{plan.chat.slug}: {exc}. The stored transcript is unchanged")
+            except TranscriptError as exc:
+                return fail("fetch", f"{exc}; nothing was written")
             except OSError as exc:
                 return fail("fetch", f"{plan.chat.slug}: cannot write the transcript: "
                             f"{exc.strerror or exc}")

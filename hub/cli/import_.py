@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from ..capture.x.document import hide_posts, merge_documents, post_ids, read_transcript, update_transcript
+from ..capture.x.document import (
+    Document,
+    empty_document,
+    hide_posts,
+    merge_documents,
+    post_ids,
+    read_transcript,
+    update_transcript,
+)
 from ..capture.x.fetch import capture_window, hidden_entries, iso, main_query
 from ..capture.x.imports import ImportFileError, keep_window, read_import
 from ..transcripts.store import TranscriptError
@@ -36,46 +45,64 @@ def run(args: argparse.Namespace) -> int:
     config = hub.config
     try:
         (chat,) = pick(hub, [args.slug])
-        stored = read_transcript(chat.transcript_path)
+        read_transcript(chat.transcript_path)  # a broken stored file is said before the imports are read
     except (CommandError, TranscriptError) as exc:
         return fail("import", str(exc))
+    window = capture_window(chat, config)
     imported = []
     for path in args.files:
         try:
-            imported.append((path, read_import(path, str(path))))
+            doc = read_import(path, str(path))
         except ImportFileError as exc:
             return fail("import", f"{exc}; nothing was imported")
-    window = capture_window(chat, config)
-    before = post_ids(stored or {})
-    document = stored
-    meta = dict((stored or {}).get("meta") or {})
-    records = {r.get("file"): r for r in meta.get("imports") or [] if isinstance(r, dict)}
-    for path, doc in imported:
         left_out = 0
         if args.window:
             doc, left_out = keep_window(doc, window.start, window.end)
-        count = len(doc.get("data") or [])
-        new = len(post_ids(doc) - post_ids(document or {}))
-        document = merge_documents(document, doc, keep_stored=True)
-        outside = f", {left_out} outside the chat's window left out" if left_out else ""
-        print(f"{path}: {plural(count, 'post')}, {new} new{outside}")
-        earlier = records.get(path.name)
-        if not (new == 0 and earlier and earlier.get("posts") == count):  # same file again: no diff
-            records[path.name] = {"file": path.name, "imported_at": iso(config.now), "posts": count}
-    assert document is not None
-    meta["imports"] = [records[name] for name in sorted(records)]
-    if args.complete:
-        meta.update(query=meta.get("query") or main_query(chat), start_time=iso(window.start),
-                    end_time=iso(window.end), complete=True)
-    document["meta"] = {**document.get("meta", {}), **meta}
-    document, hidden = hide_posts(document, hidden_entries(chat, config))
+        imported.append((path, doc, left_out))
+    lines: list[str] = []
+    added: list[int] = []
+    hidden: list[int] = []
+
+    def merge_into(current: Document | None) -> Document:
+        """The imported posts merged into what is stored now (stored copies win)."""
+        lines.clear()
+        document = current or empty_document()
+        before = post_ids(document)
+        meta = dict(document.get("meta") or {})
+        records = {r.get("file"): r for r in meta.get("imports") or [] if isinstance(r, dict)}
+        for path, doc, left_out in imported:
+            count = len(doc.get("data") or [])
+            new = len(post_ids(doc) - post_ids(document))
+            document = merge_documents(document, doc, keep_stored=True)
+            outside = f", {left_out} outside the chat's window left out" if left_out else ""
+            lines.append(f"{path}: {plural(count, 'post')}, {new} new{outside}")
+            earlier = records.get(path.name)
+            if not (new == 0 and earlier and earlier.get("posts") == count):  # same file again: no diff
+                records[path.name] = {"file": path.name, "imported_at": iso(config.now), "posts": count}
+        meta["imports"] = [records[name] for name in sorted(records, key=str)]
+        if args.complete:
+            meta.update(query=meta.get("query") or main_query(chat), start_time=iso(window.start),
+                        end_time=iso(window.end), complete=True)
+        document["meta"] = {**document.get("meta", {}), **meta}
+        document, count = hide_posts(document, hidden_entries(chat, config))
+        hidden[:] = [count]
+        added[:] = [len(post_ids(document) - before), len(document["data"])]
+        return document
+
+    shown = config.display_path(chat.transcript_path)
     try:
-        update_transcript(chat.transcript_path, lambda _stored: document)
+        update_transcript(chat.transcript_path, merge_into, say=_say, shown=shown)
+    except TranscriptError as exc:
+        return fail("import", f"{exc}; nothing was imported")
     except OSError as exc:
-        return fail("import", f"cannot write {chat.transcript_path}: {exc.strerror or exc}")
-    added = len(post_ids(document) - before)
-    note = f" ({hidden} left out: hide)" if hidden else ""
-    print(f"{config.display_path(chat.transcript_path)}: {plural(added, 'post')} added{note}; it "
-          f"holds {plural(len(document['data']), 'post')}"
+        return fail("import", f"cannot write {shown}: {exc.strerror or exc}")
+    for line in lines:
+        print(line)
+    note = f" ({hidden[0]} left out: hide)" if hidden[0] else ""
+    print(f"{shown}: {plural(added[0], 'post')} added{note}; it holds {plural(added[1], 'post')}"
           + (", marked complete" if args.complete else ""))
     return 0
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)

@@ -37,9 +37,12 @@ class User:
 
     @cached_property
     def profile_url(self) -> str:
+        """The profile on X: by handle, else by id when the id is known, else empty (no link)."""
         if self.handle:
             return f"https://x.com/{self.handle}"
-        return f"https://x.com/i/user/{self.id}"
+        if self.id.isascii() and self.id.isdigit():
+            return f"https://x.com/i/user/{self.id}"
+        return ""
 
     @cached_property
     def picture(self) -> str:

@@ -11,8 +11,10 @@ are never read as transcripts.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import secrets
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,11 +32,15 @@ Say = Callable[[str], None]
 
 
 class TranscriptError(Exception):
-    """A transcript file that cannot be read or written; the message names the file."""
+    """A transcript file that cannot be read or written; the message names the file (and the
+    place in it, or the post: ``line`` 0 leaves the place out, for ``FILE: post ID: …``)."""
 
-    def __init__(self, path: Path, reason: str, line: int = 1, col: int = 1) -> None:
+    def __init__(self, path: Path | str, reason: str, line: int = 1, col: int = 1,
+                 details: list[str] | None = None) -> None:
         self.path, self.reason, self.line, self.col = path, reason, line, col
-        super().__init__(f"{path}:{line}:{col}: {reason}")
+        self.details = details or []  # one line per problem, when there are several
+        where = f"{path}:{line}:{col}" if line > 0 else f"{path}"
+        super().__init__("\n".join(self.details) if self.details else f"{where}: {reason}")
 
 
 class TranscriptLocked(TranscriptError):
@@ -67,9 +73,10 @@ def _unlock(fd: int) -> None:
 def lock_timeout() -> float:
     """How long a writer waits: ``CHATHUB_LOCK_TIMEOUT`` seconds, or 10 minutes."""
     try:
-        return max(0.0, float(os.environ.get("CHATHUB_LOCK_TIMEOUT", "")))
+        value = float(os.environ.get("CHATHUB_LOCK_TIMEOUT", ""))
     except ValueError:
         return LOCK_TIMEOUT
+    return max(0.0, value) if math.isfinite(value) else LOCK_TIMEOUT
 
 
 def _open_lock(path: Path) -> int:
@@ -133,16 +140,39 @@ def locked(path: Path, *, timeout: float | None = None, say: Say | None = None,
         os.close(fd)
 
 
-def read_text(path: Path) -> str | None:
-    """The stored text, or None when there is no file yet."""
+def read_text(path: Path, shown: str | None = None) -> str | None:
+    """The stored text, or None when there is no file yet. Anything but a regular file (a
+    folder, a FIFO that would block) is an error, never read."""
+    name = shown or path
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise TranscriptError(name, "a dangling symbolic link: what it points to does not "
+                                  "exist") from None
+        return None
+    except OSError as exc:
+        raise TranscriptError(name, f"cannot read it: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise TranscriptError(name, f"not a regular file ({file_kind(info.st_mode)}); a transcript "
+                              "is a JSON file")
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as exc:
-        raise TranscriptError(path, f"cannot read it: not UTF-8 text ({exc.reason})") from None
+        raise TranscriptError(name, f"cannot read it: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
-        raise TranscriptError(path, f"cannot read it: {exc.strerror or exc}") from None
+        raise TranscriptError(name, f"cannot read it: {exc.strerror or exc}") from None
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _stale_temporaries(path: Path) -> list[Path]:
@@ -190,4 +220,4 @@ def update(path: Path, change: Callable[[str | None], str], *, timeout: float | 
     store; it may raise to write nothing. Returns whether the file changed.
     """
     with locked(path, timeout=timeout, say=say, shown=shown):
-        return write_atomic(path, change(read_text(path)))
+        return write_atomic(path, change(read_text(path, shown)))

@@ -2,13 +2,14 @@
 
 Everything here keeps the API's raw JSON (tweepy's ``Client`` with ``return_type`` set to
 ``requests.Response``), so no field the API sends is lost. Faults become ``XError`` with a one-line
-message: 401/403/400 explained, 429 waited out (and said so), 5xx and dropped connections retried
-with backoff. The bearer token never appears in a message or a log record.
+message: 401/402/403/400 explained, 429 waited out within bounds (and said so), 5xx and dropped
+connections retried with backoff, responses of the wrong shape and paging that would not end
+stopped. The bearer token never appears in a message or a log record, in any form.
 """
 
 from __future__ import annotations
 
-import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -20,6 +21,7 @@ import requests
 import tweepy
 
 from ...transcripts.fields import id_order
+from ..faults import REDACTOR, APIFault, PageGuard, RateWaits, secret_problem
 
 TOKEN_ENV = "X_BEARER_TOKEN"
 # X API pay-per-use price per post read, in US dollars (X's pricing since February 2026).
@@ -32,7 +34,8 @@ LOOKUP_BATCH = 100  # ids per get_tweets request
 MIN_RESULTS = 10  # the smallest max_results the search endpoints accept
 RETRIES = 3  # retries after a 5xx or a dropped connection (so 4 tries in all)
 BACKOFF = 2.0  # seconds before the first retry; doubles each time
-RATE_WAITS = 10  # rate-limit waits in a row before giving up
+RATE_WAITS = 10  # rate-limit waits in a row before giving up (faults.RateWaits bounds their time)
+MAX_POSTS_PER_MINUTE = 1000  # the most a chat's window could hold: bounds the pages of a search
 TIMEOUT = (10, 60)  # seconds to connect, and to wait for a response
 
 EXPANSIONS = [
@@ -93,18 +96,23 @@ RECENT = Endpoint("search_recent_tweets", "recent search", 100, 512, "get_recent
 ARCHIVE = Endpoint("search_all_tweets", "full-archive search", 500, 1024, "get_all_tweets_count")
 
 
-class XError(Exception):
+class XError(APIFault):
     """A failure talking to X, explained in one line."""
 
 
 def read_token(environ: Mapping[str, str] | None = None) -> str:
-    """The bearer token from ``X_BEARER_TOKEN``."""
-    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "").strip()
+    """The bearer token from ``X_BEARER_TOKEN``; one with whitespace or control characters is
+    refused (naming the variable, never the value) before anything is sent."""
+    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "")
     if not token:
         raise XError(
             f"no X API bearer token: set the environment variable {TOKEN_ENV} to your app's "
             "bearer token (developer.x.com), or fill the transcript from a file with chathub import"
         )
+    problem = secret_problem(TOKEN_ENV, token)
+    if problem:
+        raise XError(problem)
+    REDACTOR.add(token)
     return token
 
 
@@ -118,25 +126,7 @@ def cost(reads: int) -> str:
     return f"${reads * PRICE_PER_POST_READ:,.2f}"
 
 
-class _Redactor(logging.Filter):
-    """Removes secrets from log records (tweepy logs request headers at DEBUG level)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            for secret in self.secrets:
-                message = message.replace(secret, "[redacted]")
-            record.msg, record.args = message, None
-        return True
-
-
-_REDACTOR = _Redactor()
-for _name in ("tweepy", "tweepy.client"):
-    logging.getLogger(_name).addFilter(_REDACTOR)
+REDACTOR.watch(("tweepy", "tweepy.client", "requests", "urllib3", "urllib3.connectionpool"))
 
 
 class _TimeoutSession(requests.Session):
@@ -165,8 +155,12 @@ class XClient:
 
     def __init__(self, token: str, *, say: Say | None = None,
                  sleep: Callable[[float], None] | None = None) -> None:
+        problem = secret_problem(TOKEN_ENV, token)
+        if problem:
+            raise XError(problem)
         self._token = token
-        _REDACTOR.secrets.add(token)
+        REDACTOR.add(token)
+        self.waits = RateWaits()
         self.client = tweepy.Client(bearer_token=token, return_type=requests.Response,
                                     wait_on_rate_limit=False)
         self.client.session = _TimeoutSession()
@@ -183,7 +177,7 @@ class XClient:
         (self._sleep or time.sleep)(seconds)  # looked up now, so tests can replace time.sleep
 
     def redact(self, text: str) -> str:
-        return text.replace(self._token, "[redacted]") if self._token else text
+        return REDACTOR.redact(text)
 
     def _fail(self, message: str) -> XError:
         return XError(self.redact(message))
@@ -212,9 +206,11 @@ class XClient:
                 if waits > RATE_WAITS:
                     raise self._fail(f"X kept answering 429 Too Many Requests ({waits} times); "
                                      "try again later") from None
-                wait = self._reset_wait(exc, waits)
-                self.say(f"rate limited by X (429): waiting {wait} s for the limit to reset, "
-                         "then going on")
+                try:
+                    wait, note = self.waits.plan(_reset_header(exc))
+                except APIFault as fault:
+                    raise self._fail(f"rate limited by X (429): {fault}") from None
+                self.say(f"rate limited by X (429): {note}")
                 self.sleep(wait)
             except tweepy.Unauthorized:
                 raise self._fail(
@@ -237,18 +233,16 @@ class XClient:
                          f"(retry {failures} of {RETRIES})")
                 self.sleep(wait)
             except tweepy.HTTPException as exc:
+                if exc.response.status_code == 402:
+                    raise self._fail(
+                        "X answered 402 Payment Required: your app has no API credits left (X's "
+                        "pay-per-use plan charges for every post read); add credits in the "
+                        "developer console (developer.x.com), then run this again") from None
                 raise self._fail(f"X answered {_reason(exc)}") from None
             except requests.RequestException as exc:
                 raise self._fail(f"could not reach X: {exc}") from None
-
-    def _reset_wait(self, exc: tweepy.TooManyRequests, attempt: int) -> int:
-        reset = exc.reset_time
-        if reset is None:
-            header = exc.response.headers.get("x-rate-limit-reset")
-            reset = int(header) if header and header.isdigit() else None
-        if reset is None:
-            return min(60 * attempt, 900)
-        return max(int(reset - time.time()), 0) + 1
+            except (ValueError, UnicodeError, OSError) as exc:  # raised below requests, unwrapped
+                raise self._fail(f"could not talk to X: {type(exc).__name__}: {exc}") from None
 
     def _forbidden(self, method: str, exc: tweepy.Forbidden) -> str:
         detail = _reason(exc)
@@ -265,9 +259,12 @@ class XClient:
                until_id: str | None = None, budget: int | None = None,
                on_page: Callable[[int], None] | None = None) -> SearchResult:
         """Every page of a search, ``max_results`` at the endpoint's maximum; ``budget`` caps
-        the posts read (the result is then incomplete)."""
+        the posts read (the result is then incomplete). Paging stops with an ``XError`` when a
+        ``next_token`` repeats, a page brings no new post, or the pages outnumber what the window
+        (or the budget) can need."""
         result = SearchResult()
         next_token: str | None = None
+        guard = PageGuard(search_page_limit(start, end, budget), f"the search {query!r}")
         while True:
             size = endpoint.max_results
             if budget is not None:
@@ -277,34 +274,64 @@ class XClient:
                 size = min(size, left)
             page = self.call(endpoint.method, query=query, start_time=start, end_time=end,
                              until_id=until_id, next_token=next_token, max_results=size, **FIELDS)
-            posts = page.get("data") or []
+            posts, next_token = self._page(page)
             result.pages.append(page)
             result.reads += len(posts)
             self.reads += len(posts)
             ids = [str(p["id"]) for p in posts if isinstance(p, dict) and p.get("id")]
             if ids:
                 oldest = min(ids, key=id_order)
-                if result.oldest_id is None or (len(oldest), oldest) < (len(result.oldest_id),
-                                                                         result.oldest_id):
+                if result.oldest_id is None or id_order(oldest) < id_order(result.oldest_id):
                     result.oldest_id = oldest
             if on_page:
                 on_page(len(posts))
-            next_token = (page.get("meta") or {}).get("next_token")
+            try:
+                guard.next_page(ids, next_token)
+            except APIFault as fault:
+                raise self._fail(str(fault)) from None
             if not next_token:
                 result.complete = True
                 return result
+
+    def _page(self, page: dict[str, Any]) -> tuple[list[Any], str | None]:
+        """A response page's posts and next_token, once its shape is what the API documents."""
+        data = page.get("data")
+        if data is not None and not isinstance(data, list | dict):
+            raise self._fail(f"X sent a response of the wrong shape: data is {_kind(data)}, not a "
+                             "list of posts")
+        posts = [data] if isinstance(data, dict) else list(data or [])
+        for name, wanted in (("meta", dict), ("includes", dict), ("errors", list)):
+            value = page.get(name)
+            if value is not None and not isinstance(value, wanted):
+                raise self._fail(f"X sent a response of the wrong shape: {name} is {_kind(value)}, "
+                                 f"not {'an object' if wanted is dict else 'a list'}")
+        token = (page.get("meta") or {}).get("next_token")
+        if token is not None and not isinstance(token, str):
+            raise self._fail(f"X sent a response of the wrong shape: next_token is {_kind(token)}")
+        return posts, token or None
 
     def count(self, endpoint: Endpoint, query: str, start: datetime, end: datetime) -> int:
         """How many posts match, from the counts endpoint (no post is read)."""
         total = 0
         next_token: str | None = None
+        days = max(1, math.ceil((end - start).total_seconds() / 86400))
+        guard = PageGuard(math.ceil(days / 30) + 3, f"the count of {query!r}")
         while True:
             extra = {"next_token": next_token} if next_token else {}
             page = self.call(endpoint.count_method, query=query, start_time=start, end_time=end,
                              granularity="day", **extra)
+            buckets, next_token = self._page(page)
             meta = page.get("meta") or {}
-            total += int(meta.get("total_tweet_count") or 0)
-            next_token = meta.get("next_token")
+            number = meta.get("total_tweet_count", 0)
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise self._fail(f"X sent a response of the wrong shape: total_tweet_count is "
+                                 f"{_kind(number)}, not a count")
+            total += number
+            try:
+                guard.next_page([str(b.get("start")) for b in buckets if isinstance(b, dict)]
+                                or [f"page {guard.pages}"], next_token)
+            except APIFault as fault:
+                raise self._fail(str(fault)) from None
             if not next_token:
                 return total
 
@@ -314,8 +341,34 @@ class XClient:
         if len(batch) > LOOKUP_BATCH:
             raise ValueError(f"at most {LOOKUP_BATCH} ids per lookup")
         page = self.call("get_tweets", ids=batch, **FIELDS)
-        self.reads += len(page.get("data") or [])
+        posts, _ = self._page(page)
+        self.reads += len(posts)
         return page
+
+
+def search_page_limit(start: datetime, end: datetime, budget: int | None) -> int:
+    """The most pages a search can need: the posts it could read (``budget``, or the window at
+    ``MAX_POSTS_PER_MINUTE``) at the smallest page size, and a few empty pages."""
+    minutes = max(1.0, (end - start).total_seconds() / 60)
+    posts = budget if budget is not None else minutes * MAX_POSTS_PER_MINUTE
+    return math.ceil(posts / MIN_RESULTS) + 5
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "null"
+
+
+def _reset_header(exc: tweepy.TooManyRequests) -> str | None:
+    """The raw ``x-rate-limit-reset`` header of a 429 (tweepy reads it only when it waits)."""
+    headers = getattr(exc.response, "headers", None) or {}
+    value = headers.get("x-rate-limit-reset")
+    return None if value is None else str(value)
 
 
 class _Unreadable(Exception):

@@ -4,6 +4,10 @@ Every stored post (in ``data`` and ``includes.tweets``) is looked up again with 
 100 ids a request. Posts X reports as gone (deleted, protected, suspended) are removed with the
 includes only they used; the others get their current text, metrics and edit fields. An edited
 post keeps its id and takes the text of its latest version.
+
+Looking up (``check_posts``, the network part) and applying what it found (``apply_findings``)
+are two steps: the second runs under the transcript's lock on the posts stored then, so a post
+removed meanwhile is not brought back and a post added meanwhile is not dropped.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from ...transcripts.fields import id_order
 from .client import LOOKUP_BATCH, XClient
 from .document import Document, Item, hide_posts, merge_documents, remove_posts
+from .schema import check_pages
 
 # X's problem types for a resource that is gone or no longer public.
 UNAVAILABLE_TYPES = ("resource-not-found", "not-authorized-for-resource", "resource-unavailable")
@@ -104,12 +109,21 @@ def _refresh(stored: Item, current: Item, latest: Item | None) -> Item:
     return merged
 
 
-def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) -> tuple[Document,
-                                                                                        ComplyReport]:
-    """Check every stored post with X; the updated document and what changed."""
-    report = ComplyReport()
-    ids = stored_post_ids(doc)
-    report.checked = len(ids)
+@dataclass
+class Findings:
+    """What X said about the posts looked up."""
+
+    checked: list[str]
+    returned: dict[str, Item]  # post id -> its current copy
+    gone: set[str]  # posts deleted or no longer public (every version of an edited one)
+    gone_users: set[str]
+    latest: dict[str, Item]  # id of an edited post's latest version -> that version
+    newest_of: dict[str, str]  # edited post id -> its latest version's id
+    pages: list[Document]  # the lookups' includes (users, media)
+
+
+def check_posts(client: XClient, ids: list[str]) -> Findings:
+    """Look every post up with X (and the latest versions of edited ones)."""
     returned, gone, gone_users, pages = _lookup_all(client, ids)
     newest_of = {}
     for ident, post in returned.items():
@@ -123,13 +137,25 @@ def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) 
     for ident, newest in newest_of.items():
         if newest in gone_latest:  # deleting a post deletes every version of it
             gone.add(ident)
-    report.unconfirmed = set(ids) - set(returned) - gone
+    check_pages([{"data": [*returned.values(), *latest.values()]}, *pages])
+    return Findings(list(ids), returned, gone, gone_users, latest, newest_of, pages)
+
+
+def apply_findings(doc: Document, findings: Findings, hidden: Iterable[str] = ()) -> tuple[Document,
+                                                                                          ComplyReport]:
+    """The stored document with what X said applied: gone posts removed, the others refreshed.
+    Posts stored after the lookup (not in ``findings.checked``) are left as they are."""
+    report = ComplyReport()
+    checked = set(findings.checked) & set(stored_post_ids(doc))
+    report.checked = len(checked)
+    returned, gone, latest = findings.returned, findings.gone & checked, findings.latest
+    report.unconfirmed = checked - set(returned) - gone
 
     def refreshed(post: Item) -> Item:
         ident = str(post.get("id"))
         if ident not in returned or ident in gone:
             return post
-        new = _refresh(post, returned[ident], latest.get(newest_of.get(ident, "")))
+        new = _refresh(post, returned[ident], latest.get(findings.newest_of.get(ident, "")))
         if new.get("text") != post.get("text") or new.get("note_tweet") != post.get("note_tweet"):
             report.edited.add(ident)
         elif new != post:
@@ -142,11 +168,11 @@ def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) 
     updated = {"data": [refreshed(p) for p in doc.get("data") or []], "includes": includes,
                "meta": doc.get("meta") or {}}
     fresh_includes = [{"data": [], "includes": {k: v for k, v in page["includes"].items()
-                                                 if k != "tweets"}} for page in pages]
+                                                 if k != "tweets"}} for page in findings.pages]
     updated = merge_documents(updated, *fresh_includes)
-    if gone_users:
+    if findings.gone_users:
         updated["includes"]["users"] = [u for u in updated["includes"].get("users") or []
-                                        if str(u.get("id")) not in gone_users]
+                                        if str(u.get("id")) not in findings.gone_users]
     before = set(stored_post_ids(updated))
     updated = remove_posts(updated, gone)
     after = set(stored_post_ids(updated))
@@ -155,3 +181,9 @@ def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) 
     report.updated -= report.removed
     updated, report.hidden = hide_posts(updated, hidden)
     return updated, report
+
+
+def comply_document(doc: Document, client: XClient, hidden: Iterable[str] = ()) -> tuple[Document,
+                                                                                        ComplyReport]:
+    """Check every stored post with X; the updated document and what changed."""
+    return apply_findings(doc, check_posts(client, stored_post_ids(doc)), hidden)

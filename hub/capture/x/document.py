@@ -15,8 +15,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ...transcripts.checks import summary
 from ...transcripts.fields import id_order
+from ...transcripts.jsonpos import locate
 from ...transcripts.store import TranscriptError, read_text, update, write_atomic
+from .schema import api_time, document_problems, snowflake_time
 
 Document = dict[str, Any]
 Item = dict[str, Any]
@@ -28,35 +31,61 @@ def empty_document() -> Document:
     return {"data": [], "includes": {}, "meta": {}}
 
 
-def read_transcript(path: Path) -> Document | None:
-    """The stored document, or None when the chat has no transcript yet."""
-    text = read_text(path)
-    return None if text is None else parse_transcript(text, path)
+def read_transcript(path: Path, shown: str | None = None) -> Document | None:
+    """The stored document, or None when the chat has no transcript yet; ``shown`` names the
+    file in errors."""
+    text = read_text(path, shown)
+    return None if text is None else parse_transcript(text, path, shown)
 
 
-def parse_transcript(text: str, path: Path) -> Document:
-    """A transcript's text as a document, checked for the API's shape (``path`` names it in
-    errors)."""
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_transcript(text: str, path: Path, shown: str | None = None) -> Document:
+    """A transcript's text as a document, checked post by post (``shown``, or ``path``, names it
+    in errors: ``FILE: post ID: what is wrong (line N)``)."""
+    name = shown or str(path)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise TranscriptError(path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        raise TranscriptError(name, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise TranscriptError(name, "not usable: its JSON is nested far too deeply", 0) from None
+    except ValueError as exc:  # NaN or Infinity, or a number of thousands of digits
+        raise TranscriptError(name, f"not usable: {str(exc)[:120]}", 0) from None
     if not isinstance(doc, dict):
-        raise TranscriptError(path, "not an X API v2 document (expected a JSON object with data)")
+        raise TranscriptError(name, "not an X API v2 document (expected a JSON object with data)")
     doc.setdefault("data", [])
     doc.setdefault("includes", {})
     doc.setdefault("meta", {})
     if not isinstance(doc["data"], list) or not isinstance(doc["includes"], dict) or not isinstance(
         doc["meta"], dict
     ):
+        bad = next(k for k, want in (("data", list), ("includes", dict), ("meta", dict))
+                   if not isinstance(doc[k], want))
+        line, col = locate(text, (bad,)) or (1, 1)
         raise TranscriptError(
-            path, "not an X API v2 document (data must be a list, includes and meta objects)"
+            name, "not an X API v2 document (data must be a list, includes and meta objects)", line, col
         )
+    problems = document_problems(doc)
+    if problems:
+        lines = [p.text(name, (locate(text, p.where) or (None,))[0]) for p in problems[:20]]
+        raise TranscriptError(name, problems[0].message, 0, details=summary(lines, len(problems)))
     return doc
 
 
+def post_time(post: Item) -> str:
+    """A post's ``created_at``, or the time its X id carries when it has none."""
+    created = post.get("created_at")
+    if isinstance(created, str) and created:
+        return created
+    moment = snowflake_time(post.get("id"))
+    return api_time(moment) if moment else ""
+
+
 def _post_order(post: Item) -> tuple[str, int, str]:
-    return (str(post.get("created_at") or ""), *id_order(post.get("id")))
+    return (post_time(post), *id_order(post.get("id")))
 
 
 def _include_order(key: str) -> Callable[[Item], tuple[int, str]]:
@@ -200,16 +229,17 @@ def remove_posts(doc: Document, ids: Iterable[str], user_ids: Iterable[str] = ()
 
 def hide_posts(doc: Document, hidden: Iterable[str]) -> tuple[Document, int]:
     """Leave out people who asked to be: ``hidden`` holds handles (any case, ``@`` optional) and
-    post ids. Returns the document without their posts and profiles, and how many posts went."""
+    numbers, each of which is a post id and a user id alike. Returns the document without their
+    posts and profiles, and how many posts went."""
     entries = {str(h).strip().removeprefix("@").lower() for h in hidden if str(h).strip()}
     if not entries:
         return doc, 0
+    numbers = {e for e in entries if e.isdigit()}
     users = [u for u in (doc.get("includes") or {}).get("users") or []
-             if str(u.get("username", "")).lower() in entries]
-    user_ids = {str(u.get("id")) for u in users}
+             if isinstance(u, dict) and str(u.get("username", "")).lower() in entries]
+    user_ids = {str(u.get("id")) for u in users} | numbers
     before = post_ids(doc)
-    ids = {e for e in entries if e.isdigit()}
-    result = remove_posts(doc, ids, user_ids)
+    result = remove_posts(doc, numbers, user_ids)
     return result, len(before - post_ids(result))
 
 
@@ -232,6 +262,8 @@ def write_transcript(path: Path, doc: Document) -> bool:
 
 def update_transcript(path: Path, change: Callable[[Document | None], Document], **options: Any) -> bool:
     """Lock the transcript, read it again, let ``change`` merge into what is stored now, and
-    write the result atomically (see ``chathub.transcripts.store.update``)."""
+    write the result atomically (see ``chathub.transcripts.store.update``). ``options``:
+    ``timeout``, ``say`` (how to tell a user that it waits) and ``shown`` (the file's name)."""
+    shown = options.get("shown")
     return update(path, lambda text: dump_document(change(
-        None if text is None else parse_transcript(text, path))), **options)
+        None if text is None else parse_transcript(text, path, shown))), **options)

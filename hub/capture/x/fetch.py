@@ -29,6 +29,7 @@ from .document import (
     read_transcript,
     update_transcript,
 )
+from .schema import check_pages
 
 API_LAG = timedelta(seconds=30)  # X wants end_time at least 10 s in the past
 WARN_BEFORE_CLOSE = timedelta(hours=48)
@@ -215,8 +216,13 @@ def _conversation_query(ids: list[str], suffix: str) -> str:
 
 
 def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Document | None, *,
-               budget: int | None = None, on_page: Callable[[int], None] | None = None) -> FetchOutcome:
-    """Run a plan; write the merged transcript only when every request has succeeded."""
+               budget: int | None = None, on_page: Callable[[int], None] | None = None,
+               say: Callable[[str], None] | None = None) -> FetchOutcome:
+    """Run a plan; write the transcript only when every request has succeeded.
+
+    The pages read and the meta fields of this fetch are merged, under the transcript's lock,
+    into what is stored then: posts imported (or fetched) meanwhile, and ``meta.imports``, stay.
+    """
     chat = plan.chat
     outcome = FetchOutcome()
     requests_before, reads_before = client.requests, client.reads
@@ -255,7 +261,7 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
             break
 
     done = set(plan.conversations_done)
-    document = merge_documents(stored, *pages)
+    document = merge_documents(stored, *pages)  # what the conversation rounds look at
     window_read = fetched_until >= plan.window.end and not resume and not outcome.capped
     pending: list[str] = []
     if window_read:
@@ -272,6 +278,7 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
                 endpoint_used = endpoint.method
                 result = client.search(endpoint, query, plan.window.start, plan.window.end,
                                        budget=remaining, on_page=on_page)
+                pages.extend(result.pages)
                 document = merge_documents(document, *result.pages)
                 outcome.conversations += len(batch)
                 if not result.complete:
@@ -283,7 +290,7 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
         pending = [c for c in question_conversations(document, chat) if c not in done]
 
     outcome.complete = window_read and not outcome.capped and not pending
-    meta.update({
+    mine = {
         "query": plan.query,
         "start_time": iso(plan.window.start),  # the API's own names for the window asked for
         "end_time": iso(plan.window.end),
@@ -296,23 +303,50 @@ def fetch_chat(plan: FetchPlan, config: HubConfig, client: XClient, stored: Docu
         "fetched_until": iso(fetched_until),
         "complete": outcome.complete,
         "conversation_ids": sorted(done, key=id_order),
-    })
+    }
     if endpoint_used:
-        meta["endpoint"] = endpoint_used
-    meta = {**document.get("meta", {}), **meta}
-    if resume:
-        meta["resume"] = resume
-    else:
-        meta.pop("resume", None)
-    document["meta"] = meta
-    document, outcome.hidden = hide_posts(document, hidden_entries(chat, config))
-    before = post_ids(stored or empty_document())
-    outcome.new_posts = len(post_ids(document) - before)
-    outcome.total = len(document["data"])
+        mine["endpoint"] = endpoint_used
+    check_pages(pages)  # a post of the wrong shape is an API fault: nothing is written
     outcome.reads = client.reads - reads_before
     outcome.requests = client.requests - requests_before
-    outcome.written = update_transcript(chat.transcript_path, lambda _stored: document)
+    entries = hidden_entries(chat, config)
+
+    def merge_into(current: Document | None) -> Document:
+        merged = merge_documents(current, *pages)
+        merged["meta"] = merge_fetch_meta(merged.get("meta") or {}, mine, resume,
+                                          plan.meta.get("resume"))
+        merged, outcome.hidden = hide_posts(merged, entries)
+        outcome.new_posts = len(post_ids(merged) - post_ids(current or empty_document()))
+        outcome.total = len(merged["data"])
+        return merged
+
+    outcome.written = update_transcript(chat.transcript_path, merge_into, say=say,
+                                        shown=config.display_path(chat.transcript_path))
     return outcome
+
+
+def merge_fetch_meta(current: dict[str, Any], mine: dict[str, Any], resume: dict[str, Any] | None,
+                     planned_resume: Any = None) -> dict[str, Any]:
+    """The stored ``meta`` with this fetch's fields. What another writer recorded meanwhile
+    stays: its imports, and, for the same window, how far it got (the further wins), whether it
+    completed the capture, which conversations it read, and a resume point it left."""
+    meta = {**current, **mine}
+    same = all(current.get(k) == mine[k] for k in ("query", "start_time", "end_time"))
+    if same:
+        theirs = parse_instant(current.get("fetched_until"))
+        ours = parse_instant(mine["fetched_until"])
+        if theirs and ours and theirs > ours:
+            meta["fetched_until"] = current["fetched_until"]
+        meta["complete"] = bool(mine["complete"] or current.get("complete"))
+        conversations = {str(c) for c in current.get("conversation_ids") or [] if c}
+        meta["conversation_ids"] = sorted(conversations | set(mine["conversation_ids"]), key=id_order)
+    if meta["complete"]:
+        meta.pop("resume", None)
+    elif resume:
+        meta["resume"] = resume
+    elif not same or current.get("resume") == planned_resume:  # the pass this fetch finished
+        meta.pop("resume", None)
+    return meta
 
 
 def estimate_reads(plan: FetchPlan, hub: Hub, stored: Document | None = None) -> tuple[int, str]:

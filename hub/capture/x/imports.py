@@ -8,7 +8,8 @@ Three formats are read:
 - twarc-csv CSV in its default columns (old and current ones), authors rebuilt from the
   ``author.*`` columns.
 
-A file that cannot be read raises ``ImportFileError`` naming the file and the line.
+A file that cannot be read raises ``ImportFileError`` naming the file and the line; a post of the
+wrong shape, ``FILE: post ID: what is wrong (line N)``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from ...transcripts.fields import parse_instant
 from .document import INCLUDE_KEYS, Document, Item, merge_documents, prune_includes
+from .schema import document_problems
 
 POST_ID_RE = re.compile(r"^\d{1,25}$")
 # Columns twarc-csv writes that hold JSON (lists and objects).
@@ -75,10 +77,27 @@ def read_import(path: Path, shown: str | None = None) -> Document:
 
 # --- JSON and JSONL ---------------------------------------------------------------------------
 
+def _loads(text: str, name: str, line: int) -> Any:
+    """``json.loads``, with NaN and Infinity refused; values nested absurdly deep or numbers of
+    thousands of digits are an ``ImportFileError`` too."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise ImportFileError(f"{name}:{line}: the JSON is nested far too deeply") from None
+    except ValueError as exc:
+        raise ImportFileError(f"{name}:{line}: not usable JSON: {str(exc)[:120]}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def read_json(text: str, name: str) -> Document:
     """A single JSON document, or JSON lines (twarc2's one response per line)."""
     try:
-        whole = json.loads(text)
+        whole = _loads(text, name, 1)
     except json.JSONDecodeError as whole_error:
         lines = text.splitlines()
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -91,20 +110,31 @@ def read_json(text: str, name: str) -> Document:
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = _loads(line, name, number)
             except json.JSONDecodeError as exc:
                 raise ImportFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from None
-            docs.extend(_documents(value, name, number))
+            docs.extend(_checked(_documents(value, name, number), name, number))
         return merge_documents(None, *docs)
-    return merge_documents(None, *_documents(whole, name, 1))
+    return merge_documents(None, *_checked(_documents(whole, name, 1), name, 1))
 
 
 def _parses(line: str) -> bool:
     try:
         json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError, ValueError):
         return False
     return True
+
+
+def _checked(docs: list[Document], name: str, line: int) -> list[Document]:
+    """The documents read from one line, once every post in them has the shape it must."""
+    for doc in docs:
+        problems = document_problems(doc)
+        if problems:
+            first = problems[0]
+            more = f"; and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+            raise ImportFileError(first.text(name, line) + more)
+    return docs
 
 
 def _documents(value: Any, name: str, line: int) -> list[Document]:
@@ -236,7 +266,8 @@ def read_csv(text: str, name: str) -> Document:
     except csv.Error as exc:
         raise ImportFileError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None
     encoded = _json_encoded_columns(header, [row for _, row in rows])
-    docs = [_csv_row(row, encoded, name, number) for number, row in rows]
+    docs = [doc for number, row in rows for doc in _checked([_csv_row(row, encoded, name, number)], name,
+                                                             number)]
     if not docs:
         raise ImportFileError(f"{name}:2: no posts: the file has a header but no rows")
     return merge_documents(None, *docs)
@@ -281,13 +312,13 @@ def _cell(column: str, raw: str, encoded: set[str], name: str, line: int) -> Any
                                                        "author.description") else raw
     if _JSON_COLUMNS.match(column):
         try:
-            return json.loads(raw)
+            return _loads(raw, name, line)
         except json.JSONDecodeError:
             raise ImportFileError(f"{name}:{line}: column {column} is not valid JSON") from None
     if _INT_COLUMNS.match(column):
         try:
             return int(float(raw))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ImportFileError(f"{name}:{line}: column {column}: {raw!r} is not a number") from None
     if column in _BOOL_COLUMNS:
         if raw.lower() not in ("true", "false", "1", "0"):
@@ -360,6 +391,9 @@ def _csv_row(row: dict[str, str], encoded: set[str], name: str, line: int) -> Do
         if author:
             author["id"] = author_id
             author.pop("pinned_tweet", None)
+            if isinstance(author.get("entities"), dict):
+                author["entities"] = _rebuild_user_entities(author["entities"],
+                                                            str(author.get("description") or ""))
             includes["users"].append(author)
     for id_column, name_column in _STUB_USERS:
         if row.get(id_column) and row.get(name_column):
@@ -372,10 +406,10 @@ def _api_time(text: str, name: str, line: int) -> str:
     """created_at as the API writes it (``2026-10-15T17:00:00.000Z``)."""
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ImportFileError(f"{name}:{line}: created_at {text!r} is not a date and time") from None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ImportFileError(f"{name}:{line}: created_at {text[:40]!r} is not a date and time") from None
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
@@ -396,6 +430,26 @@ def _rebuild_entities(entities: Item, text: str, users: list[Item]) -> Item:
             result[kind] = _locate(items, text, kind)
         elif kind == "urls":
             result[kind] = _locate_urls(items, text)
+    return result
+
+
+def _rebuild_user_entities(entities: Item, description: str) -> Item:
+    """A user's entities as the API gives them. Current twarc-csv writes ``url.urls`` and
+    ``description.*`` as lists of plain strings (the expanded URLs, ``#tags``, ``@names``)."""
+    result: Item = {}
+    for part, value in entities.items():
+        if not isinstance(value, dict):
+            result[part] = value
+            continue
+        rebuilt: Item = {}
+        for kind, items in value.items():
+            if not isinstance(items, list) or all(isinstance(i, dict) for i in items):
+                rebuilt[kind] = items
+            elif kind == "urls":
+                rebuilt[kind] = _locate_urls(items, description if part == "description" else "")
+            elif kind in ("hashtags", "cashtags", "mentions"):
+                rebuilt[kind] = _locate(items, description, kind)
+        result[part] = rebuilt
     return result
 
 

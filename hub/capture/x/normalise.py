@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ...transcripts.posts import Document, Link, Media, Metrics, Post, Segment, User, is_http
+from .schema import TWEPOCH, snowflake_time
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 # X's ``lang``: a BCP 47 tag, "und" when undetermined, and private-use codes (qam, qct, qht, qme,
@@ -50,13 +51,14 @@ def _escaped_index_map(raw: str) -> list[int]:
     return mapping
 
 
-def parse_time(value: Any) -> datetime:
-    """X's ``created_at`` (ISO 8601, usually with ``Z``) as an aware UTC datetime."""
-    text = str(value or "").strip()
-    if not text:
-        return datetime.fromtimestamp(0, UTC)
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+def parse_time(value: Any, ident: Any = None) -> datetime:
+    """X's ``created_at`` (ISO 8601, usually with ``Z``) as an aware UTC datetime; without one,
+    the time the post's id carries (X's ids are time-stamped)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    return snowflake_time(ident) or TWEPOCH
 
 
 def _int(value: Any) -> int:
@@ -86,14 +88,21 @@ def parse_lang(value: Any) -> str:
     return f"{primary}-{rest}" if rest else primary
 
 
+def _expanded(item: Any) -> str:
+    """The expanded URL of a URL entity (older twarc-csv imports stored it as a plain string)."""
+    return item if isinstance(item, str) else _str(item.get("expanded_url")) if isinstance(item, dict) else ""
+
+
 def parse_user(data: Mapping[str, Any]) -> User:
-    username = str(data.get("username") or "")
+    username = _str(data.get("username"))
     metrics = data.get("public_metrics") or {}
-    followers = metrics.get("followers_count")
-    url = str(data.get("url") or "")
-    expanded = ((data.get("entities") or {}).get("url") or {}).get("urls") or []
-    if expanded and is_http(expanded[0].get("expanded_url")):
-        url = str(expanded[0]["expanded_url"])
+    followers = metrics.get("followers_count") if isinstance(metrics, dict) else None
+    url = _str(data.get("url"))
+    entities = data.get("entities")
+    section = entities.get("url") if isinstance(entities, dict) else None
+    expanded = section.get("urls") if isinstance(section, dict) else None
+    if isinstance(expanded, list) and expanded and is_http(_expanded(expanded[0])):
+        url = _expanded(expanded[0])
     return User(
         id=str(data.get("id") or ""),
         handle=username if HANDLE_RE.match(username) else "",
@@ -101,7 +110,7 @@ def parse_user(data: Mapping[str, Any]) -> User:
         avatar=str(data.get("profile_image_url") or ""),
         bio=str(data.get("description") or ""),
         url=url,
-        followers=int(followers) if isinstance(followers, int) else None,
+        followers=followers if isinstance(followers, int) and not isinstance(followers, bool) else None,
     )
 
 
@@ -190,7 +199,9 @@ def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
         span = _locate(plain, raw, mapping, _int(item.get("start")), _int(item.get("end")), "@＠",
                        handle)
         if span:
-            href = None if handle.lower() in hidden else f"https://x.com/{handle}"
+            ident = _str(item.get("id"))
+            hidden_person = handle.lower() in hidden or bool(ident and ident in hidden)
+            href = None if hidden_person else f"https://x.com/{handle}"
             found.append((*span, Segment("mention", plain[span[0]:span[1]], href)))
     for kind, key, sigils, search in _TAGS:
         for item in entities.get(key) or ():
@@ -278,7 +289,7 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
     return Post(
         id=_str(get("id")),
         author=users.get(author_id) or User(id=author_id),
-        created_at=parse_time(get("created_at")),
+        created_at=parse_time(get("created_at"), get("id")),
         text=text,
         segments=segments,
         reply_to=refs.get("replied_to"),
@@ -302,6 +313,8 @@ def read_document(doc: Mapping[str, Any], hidden: Iterable[str] = ()) -> Documen
     hide = frozenset(hidden)
     includes = doc.get("includes") or {}
     users = {u.id: u for u in (parse_user(d) for d in includes.get("users") or []) if u.id}
+    if hide:  # a person hidden by user id: their handle, mentioned by others, is not linked either
+        hide |= {u.handle.lower() for u in users.values() if u.id in hide and u.handle}
     media = {
         str(m.get("media_key")): Media(str(m.get("media_key")), str(m.get("type") or "photo"),
                                        str(m.get("alt_text") or ""))
