@@ -37,12 +37,13 @@ class FakeX:
     failures: list[tuple[int, int | Exception, dict[str, str]]] = field(default_factory=list)
     gone: dict[str, str] = field(default_factory=dict)  # post id -> problem type
     next_id: int = 1_800_000_000_000_000_000
+    user_base: int = 1000  # the first user id; another FakeX's users need others
 
     def user(self, handle: str) -> str:
         for ident, user in self.users.items():
             if user["username"] == handle:
                 return ident
-        ident = str(1000 + len(self.users))
+        ident = str(self.user_base + len(self.users))
         self.users[ident] = {"id": ident, "username": handle, "name": handle.title(),
                              "profile_image_url": f"https://pbs.twimg.com/{handle}.jpg"}
         return ident
