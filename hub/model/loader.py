@@ -19,7 +19,11 @@ import yaml
 from ..i18n.languages import language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
 from .problems import Problems
+<<<<<<< HEAD
 from .zones import fixed_offset_warning, zone_problem
+=======
+from .safe_urls import http_url
+>>>>>>> b9063a6 (Chat Markdown sanitised as a browser reads it: entities decoded, spaces and controls dropped, any case, backslashes as slashes (model/safe_urls); nh3 keeps only what Markdown writes; attr_list (any attribute, onclick too) no longer enabled; every untrusted http(s) URL judged the same way)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -124,7 +128,7 @@ def _http_url(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
     value = _scalar(node, ctx, what)
     if value is None:
         return None
-    if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE):
+    if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE) or http_url(value) is None:
         ctx.error(node, f"{what} must be an http(s) URL, got {value!r}")
         return None
     return value.strip()

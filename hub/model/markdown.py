@@ -1,42 +1,73 @@
-"""The hub editors' Markdown (about, followup, summary, bios): safe HTML, or plain text."""
+"""The hub editors' Markdown (about, followup, summary, bios): safe HTML, or plain text.
+
+Raw HTML is escaped, not passed through. The HTML Markdown makes is then sanitised as a browser
+will read it (nh3, the Ammonia sanitiser): only the elements and attributes Markdown writes
+survive, and a link or image only when its URL, with character references decoded and spaces and
+control characters dropped, is http(s), mailto or within the site (``safe_urls``).
+"""
 
 from __future__ import annotations
 
 import html
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 import markdown
+import nh3
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .safe_urls import LINK_SCHEMES, allowed_url
+
+# Markdown's "extra" without attr_list (it sets any attribute, onclick included) and md_in_html.
+EXTENSIONS = ["abbr", "def_list", "fenced_code", "footnotes", "tables", "sane_lists"]
+TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "strong", "sup", "table", "tbody", "td",
+        "th", "thead", "tr", "ul"}
+ATTRIBUTES = {"a": {"href", "title", "id", "class"}, "img": {"src", "alt", "title"}, "abbr": {"title"},
+              "li": {"id"}, "sup": {"id"}, "div": {"class"}, "td": {"style"}, "th": {"style"},
+              "code": {"class"}, "ol": {"start"}}
+URL_ATTRIBUTES = ("href", "src")
+_PLACEHOLDER = re.compile("\x02(\\d+)\x03")  # Markdown's stand-in for a backslash-escaped character
+
+
+def _markdown_value(value: str) -> str:
+    """An attribute as Markdown holds it while it works: its placeholders put back."""
+    value = value.replace(markdown.util.AMP_SUBSTITUTE, "&")
+    return _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), value)
+
 
 class _SafeLinks(Treeprocessor):
-    """Drops links and images whose URL has a scheme other than http(s) or mailto."""
+    """Drops links' and images' URLs that a browser would read as another scheme."""
 
     def run(self, root: Element) -> None:
         for element in root.iter():
-            for attribute in ("href", "src"):
+            for attribute in URL_ATTRIBUTES:
                 value = element.get(attribute)
-                if value is not None and not _allowed_url(value):
+                if value is not None and not allowed_url(_markdown_value(value)):
                     del element.attrib[attribute]
 
 
-def _allowed_url(url: str) -> bool:
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return scheme in ("", "http", "https", "mailto") and not url.strip().startswith("//")
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in URL_ATTRIBUTES and not allowed_url(value):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep_attribute,
+                       url_schemes=set(LINK_SCHEMES), link_rel=None, strip_comments=True,
+                       filter_style_properties={"text-align"})
 
 
 def render_markdown(text: str) -> Markup:
     """Markdown written by the hub's editors: raw HTML is escaped, and links are http(s),
-    mailto or relative only."""
-    md = markdown.Markdown(extensions=["extra", "sane_lists"])
+    mailto or relative only, as a browser reads them."""
+    md = markdown.Markdown(extensions=EXTENSIONS)
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    md.treeprocessors.register(_SafeLinks(md), "chathub_safe_links", 0)
-    return Markup(md.convert(text))
+    md.treeprocessors.register(_SafeLinks(md), "chathub_safe_links", -10)  # after "unescape"
+    return Markup(_CLEANER.clean(md.convert(text)))
 
 
 @lru_cache(maxsize=1024)

@@ -20,6 +20,7 @@ from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import CATALOGUE_DIRS, writable
 from ..i18n.translator import Translator, translator_for
 from ..model.markdown import render_markdown
+from ..model.safe_urls import http_url
 from ..model.urls import URL_HELPERS
 from ..resources import TEMPLATES
 from . import calendars
@@ -53,10 +54,9 @@ def iso_utc(moment: datetime) -> str:
 
 
 def safe_href(url: str | None) -> str | None:
-    """``url`` when it is http(s), else None: untrusted URLs never become other links."""
-    if url and url.strip().lower().startswith(("http://", "https://")):
-        return url.strip()
-    return None
+    """``url`` when a browser would read it as http(s), else None: untrusted URLs never become
+    other links."""
+    return http_url(url)
 
 
 _SPECIAL = re.compile(r"[&<>\"']")

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import NamedTuple
 
+from ..model.safe_urls import http_url
+
 
 @dataclass(frozen=True)
 class User:
@@ -165,6 +167,7 @@ class Document:
 
 
 def is_http(url: str | None) -> bool:
-    return bool(url) and str(url).strip().lower().startswith(("http://", "https://"))
+    """Whether a browser would read ``url`` as an http(s) URL (see ``model.safe_urls``)."""
+    return isinstance(url, str) and http_url(url) is not None
 
 
