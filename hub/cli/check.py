@@ -40,10 +40,10 @@ def run(args: argparse.Namespace) -> int:
     if args.paths:
         paths = []
         for path in args.paths:
-            if path.is_dir():
+            if path.is_dir() and path.suffix not in (".yml", ".yaml"):
                 paths.extend(find_chat_files(path))
-            elif path.is_file():
-                paths.append(path)
+            elif path.exists() or path.is_symlink():
+                paths.append(path)  # anything but a regular file is reported by the loader
             else:
                 print(f"{path}: no such file or folder", file=sys.stderr)
                 return 2

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import writable
@@ -31,6 +30,7 @@ from ..model.urls import calendar_path, chat_url
 from ..resources import TEMPLATES
 from .post_rules import cut_post, finish_post, fit_post, fits, tidy, weighted_length
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
+from .sandbox import BoundedSandbox, render_bounded
 
 # Override key -> (kind, channel, label). ``q<N>`` keys (one question's post) are also allowed.
 # Labels are translated into the chat's language when the kit is made.
@@ -109,9 +109,13 @@ def key_problem(key: str) -> str | None:
 def text_problem(text: str) -> str | None:
     """Why an override cannot be a template, or None when it can."""
     try:
-        _override_env("en").parse(text)
+        _override_template(text, "en")
     except jinja2.TemplateSyntaxError as exc:
         return f"invite text is not a valid template: {exc.message} (line {exc.lineno} of the text)"
+    except (RecursionError, MemoryError, SyntaxError):
+        return "invite text is not a valid template: it is nested far too deeply"
+    except jinja2.TemplateError as exc:
+        return f"invite text is not a valid template: {exc}"
     return None
 
 
@@ -139,9 +143,11 @@ def _text_env(dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
 @cache
 def _override_env(language: str) -> jinja2.Environment:
     """Chat files' own texts run sandboxed: they may read variables, not call into Python
-    (the translator's methods are left out: only ``_()`` and the formatting filters)."""
-    env = _environment(ImmutableSandboxedEnvironment, translator_for(language))
+    (the translator's methods are left out: only ``_()`` and the formatting filters), and their
+    loops, numbers and output are bounded (``kit.sandbox``)."""
+    env = _environment(BoundedSandbox, translator_for(language))
     env.globals.pop("translator", None)
+    env.guard_filters()  # the formatting filters added above are bounded like the rest
     return env
 
 
@@ -273,8 +279,9 @@ class _Maker:
         override = self.chat.invite.get(key)
         if override is not None:
             try:
-                return _override_template(override, self.t.tag).render(plain_context(context))
-            except jinja2.TemplateError as exc:
+                return render_bounded(_override_template(override, self.t.tag), plain_context(context))
+            except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError,
+                    RecursionError, SyntaxError) as exc:  # {{ 1/0 }} and the like, too
                 notes.append(f"invite text {key!r} could not be used: {exc}")
         return _render_template(self.env, template_names(template, self.t.tag), context, self.config)
 

@@ -6,6 +6,7 @@ import copy
 import difflib
 import json
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,11 +20,8 @@ import yaml
 from ..i18n.languages import language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
 from .problems import Problems
-<<<<<<< HEAD
-from .zones import fixed_offset_warning, zone_problem
-=======
 from .safe_urls import http_url
->>>>>>> b9063a6 (Chat Markdown sanitised as a browser reads it: entities decoded, spaces and controls dropped, any case, backslashes as slashes (model/safe_urls); nh3 keeps only what Markdown writes; attr_list (any attribute, onclick too) no longer enabled; every untrusted http(s) URL judged the same way)
+from .zones import fixed_offset_warning, zone_problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -34,6 +32,19 @@ POST_ID_RE = re.compile(r"^\d{1,25}$")
 START_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 PERSON_KEYS = ("handle", "name", "bio", "url", "avatar")
 QUESTION_KEYS = ("text", "minutes")
+
+# Bounds on the work a chat file can cause (README, "Limits"). A chat file is a few kilobytes.
+MAX_FILE_BYTES = 256 * 1024
+MAX_NESTING = 10  # mappings and lists inside each other; a chat file needs four
+MAX_TEXT = 20_000  # characters of a Markdown field (about, followup, summary) or any value
+MAX_LINE = {"title": 2_000, "description": 2_000, "name": 500, "bio": 2_000, "question": 2_000,
+            "invite": 10_000, "url": 2_000}
+MAX_ITEMS = {"questions": 100, "moderators": 50, "guests": 100, "hide": 10_000, "highlights": 1_000}
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # start times outside these years are an error
+# Characters no chat text may hold: controls (tab and line break aside), lone UTF-16 halves and
+# the two non-characters XML refuses; each would break a page, the feed or a calendar.
+BAD_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_HASHTAG_COMMENT = re.compile(r"^\s+#[^\s#]")
 
 
 @dataclass
@@ -72,6 +83,12 @@ def _scalar(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
     return node.value
 
 
+def _short(value: Any, width: int = 60) -> str:
+    """``repr`` of a value, cut to ``width`` characters (a message never repeats a huge value)."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 2] + "…" + text[0]
+
+
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "mapping"
@@ -80,7 +97,7 @@ def _kind(node: yaml.Node) -> str:
     return "value"
 
 
-def _text(what: str, required_nonempty: bool = True) -> _Parser:
+def _text(what: str, required_nonempty: bool = True, limit: int = MAX_TEXT) -> _Parser:
     def parse(node: yaml.Node, ctx: _Ctx) -> str | None:
         value = _scalar(node, ctx, what)
         if value is None:
@@ -88,6 +105,9 @@ def _text(what: str, required_nonempty: bool = True) -> _Parser:
         value = value.strip()
         if required_nonempty and not value:
             ctx.error(node, f"{what} is empty")
+            return None
+        if len(value) > limit:
+            ctx.error(node, f"{what} is {len(value):,} characters long; at most {limit:,} are allowed")
             return None
         return value
 
@@ -99,8 +119,12 @@ def _integer(what: str, minimum: int = 1, maximum: int = 24 * 60) -> _Parser:
         value = _scalar(node, ctx, what)
         if value is None:
             return None
-        if node.style is not None or not re.fullmatch(r"\d+", value):
-            ctx.error(node, f"{what} must be a whole number of minutes, got {value!r}")
+        if node.style is not None or not re.fullmatch(r"[0-9]+", value):
+            ctx.error(node, f"{what} must be a whole number of minutes, got {_short(value)}")
+            return None
+        if len(value.lstrip("0")) > len(str(maximum)):  # no int() of thousands of digits
+            ctx.error(node, f"{what} must be between {minimum} and {maximum}, got a number of "
+                      f"{len(value.lstrip('0')):,} digits")
             return None
         number = int(value)
         if not minimum <= number <= maximum:
@@ -117,7 +141,7 @@ def _boolean(what: str) -> _Parser:
         if value is None:
             return None
         if node.tag != "tag:yaml.org,2002:bool" and value.lower() not in ("true", "false"):
-            ctx.error(node, f"{what} must be true or false, got {value!r}")
+            ctx.error(node, f"{what} must be true or false, got {_short(value)}")
             return None
         return value.lower() in ("true", "yes", "on")
 
@@ -128,8 +152,11 @@ def _http_url(node: yaml.Node, ctx: _Ctx, what: str) -> str | None:
     value = _scalar(node, ctx, what)
     if value is None:
         return None
+    if len(value) > MAX_LINE["url"]:
+        ctx.error(node, f"{what} is {len(value):,} characters long; at most {MAX_LINE['url']:,} are allowed")
+        return None
     if not re.match(r"^https?://[^\s/]+", value.strip(), re.IGNORECASE) or http_url(value) is None:
-        ctx.error(node, f"{what} must be an http(s) URL, got {value!r}")
+        ctx.error(node, f"{what} must be an http(s) URL, got {_short(value)}")
         return None
     return value.strip()
 
@@ -139,7 +166,7 @@ def _handle(node: yaml.Node, ctx: _Ctx, value: str) -> str | None:
     if not HANDLE_RE.match(handle):
         ctx.error(
             node,
-            f"{value!r} is not an X handle (1-15 letters, digits or underscores, like \"@name\")",
+            f"{_short(value)} is not an X handle (1-15 letters, digits or underscores, like \"@name\")",
         )
         return None
     return handle
@@ -154,12 +181,12 @@ def _check_keys(node: yaml.MappingNode, ctx: _Ctx, known: Iterable[str], what: s
             ctx.error(key_node, f"{what} keys must be plain names")
             continue
         if key in seen:
-            ctx.error(key_node, f"duplicate key {key!r}")
+            ctx.error(key_node, f"duplicate key {_short(key)}")
         seen.add(key)
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
-            ctx.error(key_node, f"unknown key {key!r} in {what}{hint}")
+            ctx.error(key_node, f"unknown key {_short(key)} in {what}{hint}")
 
 
 def _person(what: str) -> _Parser:
@@ -185,7 +212,7 @@ def _person(what: str) -> _Parser:
         extras: dict[str, str] = {}
         for key in ("name", "bio"):
             if key in fields:
-                text = _text(f"{what} {key}")(fields[key], ctx)
+                text = _text(f"{what} {key}", limit=MAX_LINE[key])(fields[key], ctx)
                 ok &= text is not None
                 extras[key] = text or ""
         for key in ("url", "avatar"):
@@ -205,6 +232,10 @@ def _list_of(item: _Parser, what: str) -> _Parser:
         if not isinstance(node, yaml.SequenceNode):
             ctx.error(node, f"{what} must be a list")
             return None
+        limit = MAX_ITEMS.get(what, MAX_ITEMS["questions"])
+        if len(node.value) > limit:
+            ctx.error(node, f"{what} has {len(node.value):,} items; at most {limit:,} are allowed")
+            return None
         values = [item(child, ctx) for child in node.value]
         return None if any(v is None for v in values) else values
 
@@ -218,12 +249,12 @@ def _question(node: yaml.Node, ctx: _Ctx) -> tuple[str, int | None] | None:
         if "text" not in fields:
             ctx.error(node, "a question written as a mapping needs text:")
             return None
-        text = _text("a question's text")(fields["text"], ctx)
+        text = _text("a question's text", limit=MAX_LINE["question"])(fields["text"], ctx)
         minutes = _integer("a question's minutes", 1, 240)(fields["minutes"], ctx) if (
             "minutes" in fields
         ) else None
         return (text, minutes) if text is not None else None
-    text = _text("a question")(node, ctx)
+    text = _text("a question", limit=MAX_LINE["question"])(node, ctx)
     return (text, None) if text is not None else None
 
 
@@ -258,7 +289,7 @@ def _hashtag(node: yaml.Node, ctx: _Ctx) -> str | None:
     tag = value.strip().removeprefix("#").removeprefix("＃")
     reason = hashtag_problem(tag)
     if reason:
-        ctx.error(node, f"hashtag {value!r} would not work as a hashtag on X: {reason}")
+        ctx.error(node, f"hashtag {_short(value)} would not work as a hashtag on X: {reason}")
         return None
     if len(tag) + 1 > ctx.config.long_hashtag:
         ctx.warn(
@@ -290,7 +321,7 @@ def _status(node: yaml.Node, ctx: _Ctx) -> str | None:
     if value not in STATUSES:
         close = difflib.get_close_matches(value, STATUSES, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        ctx.error(node, f"status must be one of {', '.join(STATUSES)}, got {value!r}{hint}")
+        ctx.error(node, f"status must be one of {', '.join(STATUSES)}, got {_short(value)}{hint}")
         return None
     return value
 
@@ -312,7 +343,7 @@ def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
         return None
     value = value.strip()
     if not POST_ID_RE.match(value):
-        ctx.error(node, f"{value!r} is not a post id (digits only; quote it to keep every digit)")
+        ctx.error(node, f"{_short(value)} is not a post id (digits only; quote it to keep every digit)")
         return None
     return value
 
@@ -328,7 +359,7 @@ def _invite(node: yaml.Node, ctx: _Ctx) -> dict[str, str] | None:
         if not isinstance(key_node, yaml.ScalarNode):
             ctx.error(key_node, "invite keys must be plain names, like announce or q1")
             continue
-        text = _text(f"invite {key_node.value}")(value_node, ctx)
+        text = _text(f"invite {_short(key_node.value)}", limit=MAX_LINE["invite"])(value_node, ctx)
         if text is not None:
             result[str(key_node.value)] = text
     return result
@@ -371,7 +402,7 @@ def _start_raw(node: yaml.Node, ctx: _Ctx) -> tuple[str, yaml.Node] | None:
 
 # Field name -> (parser, default). _MISSING marks a required field.
 FIELDS: dict[str, tuple[_Parser, Any]] = {
-    "title": (_text("title"), _MISSING),
+    "title": (_text("title", limit=MAX_LINE["title"]), _MISSING),
     "hashtag": (_hashtag, _MISSING),
     "start": (_start_raw, _MISSING),
     "timezone": (_timezone, None),
@@ -383,7 +414,7 @@ FIELDS: dict[str, tuple[_Parser, Any]] = {
     "about": (_text("about", False), ""),
     "followup": (_text("followup", False), ""),
     "status": (_status, "scheduled"),
-    "description": (_text("description", False), ""),
+    "description": (_text("description", False, MAX_LINE["description"]), ""),
     "summary": (_text("summary", False), ""),
     "highlights": (_list_of(_post_id, "highlights"), []),
     "hide": (_list_of(_hide_entry, "hide"), []),
@@ -404,17 +435,20 @@ def resolve_start(raw: str, zone_name: str) -> tuple[datetime | None, str | None
     offset settles an ambiguous time, and must agree with the zone.
     """
     if not START_RE.match(raw):
-        return None, f"start {raw!r} must be a date and time like 2026-05-14 18:00"
+        return None, f"start {_short(raw)} must be a date and time like 2026-05-14 18:00"
     try:
         parsed = datetime.fromisoformat(raw.replace(" ", "T", 1).replace(" ", ""))
     except ValueError as exc:
-        return None, f"start {raw!r} is not a valid date and time ({exc})"
+        return None, f"start {_short(raw)} is not a valid date and time ({exc})"
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        return None, (f"start {_short(raw)} is out of range: a chat starts between the years "
+                      f"{FIRST_YEAR} and {LAST_YEAR}")
     zone = ZoneInfo(zone_name)
     if parsed.tzinfo is not None:
         local = parsed.astimezone(zone)
         if local.replace(tzinfo=None) != parsed.replace(tzinfo=None):
             return None, (
-                f"start {raw!r} has an offset that {zone_name} does not use at that time "
+                f"start {_short(raw)} has an offset that {zone_name} does not use at that time "
                 f"(it is {local.isoformat(timespec='minutes')} there)"
             )
         return local, None
@@ -442,6 +476,11 @@ def _offset(moment: datetime) -> str:
 
 
 def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
+    if isinstance(exc, yaml.reader.ReaderError):  # a raw control character in the text
+        line, col = _line_col(text[: exc.position])
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return line, col, (f"the file holds a control character ({char!r}), which YAML does not "
+                           "allow; remove it")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
@@ -461,6 +500,118 @@ def _yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, int, str]:
     return line, col, message
 
 
+def _read_source(path: Path, shown: str, problems: Problems) -> str | None:
+    """The text of a chat file; a problem (and None) for anything but a readable regular file
+    of a sensible size. Nothing else is opened: a FIFO named *.yml would block the reader."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        what = ("a dangling symbolic link: what it points to does not exist" if path.is_symlink()
+                else "no such file")
+        problems.add(shown, 1, 1, f"cannot read the chat file: {what}")
+        return None
+    except OSError as exc:
+        problems.add(shown, 1, 1, f"cannot read the chat file: {exc.strerror or exc}")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problems.add(shown, 1, 1, f"not a chat file: it is {_file_kind(info.st_mode)}, not a regular "
+                     "file (rename it, or move it out of the chats folder)")
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        problems.add(shown, 1, 1, f"the file is {info.st_size:,} bytes; a chat file may be at most "
+                     f"{MAX_FILE_BYTES:,} bytes")
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[: exc.start].decode("utf-8", "replace"))
+        problems.add(shown, line, col, "the file is not UTF-8 text (save it as UTF-8)")
+        return None
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "something else"
+
+
+def _line_col(before: str) -> tuple[int, int]:
+    """1-based line and column just after ``before`` (the text before a place)."""
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _nesting_problem(text: str) -> tuple[int, int, str] | None:
+    """Values nested deeper than a chat file can mean (found without recursion, unlike the
+    composer, which a few thousand brackets would exhaust)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1,
+                        f"values are nested more than {MAX_NESTING} levels deep; a chat file needs "
+                        "no more than four (a mapping of lists of mappings)")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _scalars(root: yaml.Node) -> list[yaml.ScalarNode]:
+    """Every scalar of the document (keys too), each once, without recursion."""
+    found, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            found.append(node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+    return found
+
+
+def _check_scalars(root: yaml.Node, ctx: _Ctx) -> bool:
+    """Errors for values holding characters no text may hold, or far too long; warnings for a
+    plain value followed by a comment that starts like a hashtag (``title: Join #DevChat``)."""
+    ok = True
+    for node in _scalars(root):
+        value = node.value
+        bad = BAD_CHARACTERS.search(value)
+        if bad:
+            char = bad.group()
+            what = ("a lone UTF-16 surrogate" if "\ud800" <= char <= "\udfff" else
+                    "a NUL character" if char == "\x00" else "a control character")
+            ctx.error(node, f"the value holds {what} ({char!r} at character {bad.start() + 1}), which "
+                      "no page, feed or calendar can show; remove it")
+            ok = False
+        elif len(value) > MAX_TEXT:
+            ctx.error(node, f"the value is {len(value):,} characters long; at most {MAX_TEXT:,} are "
+                      "allowed")
+            ok = False
+        elif node.style is None and value:
+            line = ctx.lines[node.end_mark.line] if node.end_mark.line < len(ctx.lines) else ""
+            rest = line[node.end_mark.column:]
+            if _HASHTAG_COMMENT.match(rest):
+                comment = rest.strip()
+                ctx.warn(node, f"{_short(comment)} is read as a YAML comment, so the value is only "
+                         f"{_short(value)}; put the whole value in quotes to keep the hashtag, like "
+                         f"\"{value} {comment[:30]}\"")
+    return ok
+
+
 def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     """Parse and validate one chat file."""
     shown = config.display_path(path)
@@ -468,17 +619,22 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     ctx = _Ctx(shown, problems, config)
     slug = path.name.removesuffix(".yml").removesuffix(".yaml")
     if not SLUG_RE.match(slug):
-        problems.add(shown, 1, 1, f"file name {path.name!r}: the slug (file stem) may hold only "
+        problems.add(shown, 1, 1, f"file name {_short(path.name)}: the slug (file stem) may hold only "
                      "lowercase letters, digits and hyphens")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.add(shown, 1, 1, f"cannot read the file: {exc}")
+    text = _read_source(path, shown, problems)
+    if text is None:
         return None, problems
     try:
+        nested = _nesting_problem(text)
+        if nested:
+            problems.add(shown, *nested)
+            return None, problems
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         problems.add(shown, *_yaml_error(exc, text))
+        return None, problems
+    except RecursionError:  # nesting that the event check did not see (aliases)
+        problems.add(shown, 1, 1, "values are nested far too deeply")
         return None, problems
     ctx.lines = text.splitlines()
     if root is None:
@@ -486,6 +642,8 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
         return None, problems
     if not isinstance(root, yaml.MappingNode):
         ctx.error(root, "a chat file must be a mapping of fields (title: ..., hashtag: ...)")
+        return None, problems
+    if not _check_scalars(root, ctx):
         return None, problems
     _check_keys(root, ctx, FIELDS, "a chat")
     nodes = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
@@ -540,10 +698,15 @@ def field_problems(name: str, value: str, config: HubConfig) -> Problems:
 
 
 def find_chat_files(chats_dir: Path) -> list[Path]:
-    """Every chat file in the chats folder, by name."""
-    if not chats_dir.is_dir():
+    """Every chat file in the chats folder, by name: whatever is named ``*.yml`` or ``*.yaml``
+    (a folder, a FIFO or a dangling link so named is reported by ``read_chat``, never skipped)."""
+    try:
+        if not chats_dir.is_dir():
+            return []
+        return sorted(p for p in chats_dir.iterdir() if p.suffix in (".yml", ".yaml")
+                      and not p.name.startswith("."))
+    except OSError:
         return []
-    return sorted(p for p in chats_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
 def check_overlaps(chats: list[Chat], config: HubConfig) -> Problems:
