@@ -140,6 +140,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.rendered: set[str] = set()  # pages rendered (not reused) in the current build
         self.frozen = False  # whether this plugin froze the garbage collector's objects
         self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
+        self.problems: list[str] = []  # under serve: the errors of the last build, shown on every page
+        self.last_good: tuple[Hub, Site] | None = None  # under serve: the last hub that built cleanly
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so MkDocs keeps this plugin (its renderer and page cache) across serve
@@ -217,18 +219,31 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             log.info(f"chathub: {url_warning}")
         for warning in problems.warnings:  # advice (chathub check shows it too): never fails --strict
             log.info(str(warning))
-        if problems.errors:
-            for error in problems.errors:
+        errors = problems.errors
+        site = None
+        if not errors:
+            try:
+                site = plan_site(hub)
+            except HubError as exc:
+                errors = list(exc.problems)
+        if errors:
+            for error in errors:
                 log.error(str(error))
-            count = len(problems.errors)
-            raise PluginError(f"chathub: {count} problem{'s' * (count != 1)} in chat files")
+            if not self.serving:
+                count = len(errors)
+                raise PluginError(f"chathub: {count} problem{'s' * (count != 1)} in chat files or "
+                                  "transcripts")
+            hub, site = self._fallback(hub)
+            self.problems = [str(error) for error in errors]
+            log.warning("chathub: serving the last site that built cleanly until the problems "
+                        "above are fixed")
+        else:
+            self.problems = []
+            if self.serving:
+                self.last_good = (hub, site)
+        assert site is not None
         self.hub = hub
-        try:
-            self.site = plan_site(hub)
-        except HubError as exc:
-            for problem in exc.problems:
-                log.error(str(problem))
-            raise PluginError("chathub: cannot read a transcript") from None
+        self.site = site
         for file in [f for f in files if _private(f, hub.config.chats_dir)]:
             files.remove(file)  # chat files and raw transcripts are never published
         self.pages = {}
@@ -245,6 +260,18 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             files.append(File.generated(config, asset.path, content=asset.content))
         return files
 
+    def _fallback(self, hub: Hub) -> tuple[Hub, Site]:
+        """Under serve, for a build with errors: the last hub and site that built cleanly, or the
+        chats that load (or none), so the browser gets pages and the list of problems."""
+        if self.last_good is not None:
+            return self.last_good
+        for candidate in (hub, Hub(hub.config, [])):
+            try:
+                return candidate, plan_site(candidate)
+            except HubError:
+                continue
+        return Hub(hub.config, []), Site()
+
     def on_build_error(self, *, error: Exception) -> None:
         self._thaw()
 
@@ -258,6 +285,13 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig,
                         files: Files) -> str:
+        content = self._page_content(html, page)
+        if self.problems:  # under serve: what to fix, above the last good page
+            notice = self.renderer.render("chathub/problems.html", page.url, problems=self.problems)
+            content = notice + content
+        return content
+
+    def _page_content(self, html: str, page: MkPage) -> str:
         assert self.hub is not None
         spec = self.pages.get(page.file.src_uri)
         if spec is None:

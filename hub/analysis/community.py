@@ -18,7 +18,7 @@ from ..capture.x.normalise import read_document
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.problems import HubError, Problem
 from ..transcripts.posts import User
-from ..transcripts.store import TranscriptError
+from ..transcripts.store import TranscriptError, read_bytes_checked
 from .chat import Analysis, Contributor, analyze
 
 _KEEP: dict[Path, tuple[str, Analysis]] = {}  # transcript path -> (content key, analysis)
@@ -90,12 +90,21 @@ def _check_shape(doc: Any, config: HubConfig, path: Path) -> None:
         raise _problem(config, path, "not an X API v2 document ({\"data\": [...], \"includes\": {...}})")
 
 
+def _transcript_bytes(path: Path, config: HubConfig) -> bytes | None:
+    """The stored transcript's bytes, None when there is none; a located error for what cannot
+    be one (a folder, a FIFO that would block, a dangling link)."""
+    try:
+        text = read_bytes_checked(path)
+    except TranscriptError as exc:
+        raise _problem(config, path, exc.reason) from None
+    return text
+
+
 def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
     """The chat's analysis and its content key, or None when it has no transcript."""
     path = chat.transcript_path
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _transcript_bytes(path, config)
+    if raw is None:
         return None
     hide = hide_list(chat, config)
     digest = hashlib.sha256(raw)
@@ -105,17 +114,20 @@ def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
     kept = _KEEP.get(path)
     if kept and kept[0] == key:
         return kept[1], key
+    shown = config.display_path(path)
     try:
-        doc = parse_transcript(raw.decode("utf-8"), path)  # the bytes already read for the key
+        doc = parse_transcript(raw.decode("utf-8"), path, shown)  # the bytes already read for the key
     except UnicodeDecodeError as exc:
-        raise _problem(config, path, f"cannot read it: {exc}") from None
+        raise _problem(config, path, f"cannot read it: not UTF-8 text ({exc.reason})") from None
     except TranscriptError as exc:
+        if exc.details:  # posts of the wrong shape: FILE: post ID: what is wrong (line N)
+            raise HubError([Problem(line, 0, 0, "") for line in exc.details]) from None
         raise _problem(config, path, exc.reason, exc.line, exc.col) from None
     _check_shape(doc, config, path)
     try:
         analysis = analyze(chat, read_document(doc or {}, hide), hide)
-    except (TypeError, ValueError, KeyError) as exc:
-        raise _problem(config, path, f"cannot read its posts: {exc}") from None
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+        raise _problem(config, path, f"cannot read its posts: {exc}", 0, 0) from None
     _KEEP[path] = (key, analysis)
     return analysis, key
 

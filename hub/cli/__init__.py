@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..capture.faults import REDACTOR
 from ..model.problems import HubError
 from ..model.settings import ConfigError
+from ..transcripts.store import TranscriptError
 from . import check, comply, fetch, import_, init, invite, leads, new
 
 COMMANDS = (init, check, new, invite, fetch, import_, comply, leads)
@@ -35,6 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, HubError) as exc:
         print(f"chathub: {exc}", file=sys.stderr)
         return 2
+    except TranscriptError as exc:
+        print(f"chathub {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("chathub: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one redacted line, never a traceback that may hold a secret
+        if os.environ.get("CHATHUB_DEBUG"):
+            raise
+        message = REDACTOR.redact(f"{type(exc).__name__}: {exc}")[:500]
+        print(f"chathub {args.command}: unexpected error ({message}); nothing more was written. "
+              "Please report it (CHATHUB_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 70

@@ -6,12 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..capture.x.document import parse_transcript
 from ..capture.x.fetch import window_problems
 from ..kit.check import check_kit, placeholder_problems
-from ..model.chat import HubConfig
+from ..model.chat import Chat, HubConfig
 from ..model.loader import find_chat_files, load_hub
+from ..model.problems import Problem, Problems
 from ..model.settings import ConfigError, load_config, site_url_warning
 from ..model.zones import fixed_offset_warning
+from ..transcripts.store import TranscriptError, read_text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +28,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="chat files or folders to check")
     parser.set_defaults(run=run)
+
+
+def transcript_problems(chat: Chat, config: HubConfig) -> Problems:
+    """The chat's transcript, read as the build reads it: what would fail the build."""
+    problems = Problems()
+    shown = config.display_path(chat.transcript_path)
+    try:
+        text = read_text(chat.transcript_path, shown)
+        if text is not None:
+            parse_transcript(text, chat.transcript_path, shown)
+    except TranscriptError as exc:
+        for line in exc.details or [str(exc)]:
+            problems.items.append(Problem(line, 0, 0, ""))
+    return problems
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     for chat in hub.chats:
         problems.extend(check_kit(chat, config))
         problems.extend(placeholder_problems(chat, config))
+        problems.extend(transcript_problems(chat, config))
     for problem in sorted(problems.items):
         print(problem, file=sys.stderr)
     checked = len(paths) if paths is not None else len(find_chat_files(config.chats_dir))

@@ -19,7 +19,11 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        """``path:line:col: message``; a problem with line 0 is a whole line of its own in
+        ``path`` (``FILE: post ID: what is wrong``, for transcripts)."""
         prefix = "warning: " if self.severity == "warning" else ""
+        if self.line <= 0:
+            return f"{self.path}: {prefix}{self.message}" if self.message else self.path
         return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
 
 

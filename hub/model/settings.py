@@ -35,8 +35,14 @@ def current_time() -> datetime:
     """Now, or the instant in ``CHATHUB_NOW`` (ISO 8601 with offset) for reproducible builds."""
     fixed = os.environ.get("CHATHUB_NOW")
     if fixed:
-        moment = datetime.fromisoformat(fixed)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        try:
+            moment = datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            moment.astimezone(UTC)
+        except (ValueError, OverflowError):
+            raise ConfigError(f"CHATHUB_NOW must be an ISO 8601 instant like 2026-06-01T12:00:00Z, "
+                              f"got {fixed[:40]!r}") from None
+        return moment
     return datetime.now(UTC)
 
 

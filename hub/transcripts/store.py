@@ -140,22 +140,42 @@ def locked(path: Path, *, timeout: float | None = None, say: Say | None = None,
         os.close(fd)
 
 
-def read_text(path: Path, shown: str | None = None) -> str | None:
-    """The stored text, or None when there is no file yet. Anything but a regular file (a
-    folder, a FIFO that would block) is an error, never read."""
-    name = shown or path
+def read_bytes_checked(path: Path, shown: str | None = None) -> bytes | None:
+    """The stored bytes, or None when there is no file yet; anything but a regular file is a
+    ``TranscriptError``, never opened."""
+    if not _regular(path, shown or path):
+        return None
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise TranscriptError(shown or path, f"cannot read it: {exc.strerror or exc}") from None
+
+
+def _regular(path: Path, name: Path | str) -> bool:
+    """False when there is no file; a ``TranscriptError`` for anything but a regular file."""
     try:
         info = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
             raise TranscriptError(name, "a dangling symbolic link: what it points to does not "
                                   "exist") from None
-        return None
+        return False
     except OSError as exc:
         raise TranscriptError(name, f"cannot read it: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
         raise TranscriptError(name, f"not a regular file ({file_kind(info.st_mode)}); a transcript "
                               "is a JSON file")
+    return True
+
+
+def read_text(path: Path, shown: str | None = None) -> str | None:
+    """The stored text, or None when there is no file yet. Anything but a regular file (a
+    folder, a FIFO that would block) is an error, never read."""
+    name = shown or path
+    if not _regular(path, name):
+        return None
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
