@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import quote, quote_plus, unquote
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 MAX_WAIT = 15 * 60  # seconds: the longest single wait for a rate limit (X's windows are 15 minutes)
 MAX_TOTAL_WAIT = 60 * 60  # seconds of rate-limit waits in one run, at most
@@ -54,7 +54,7 @@ def secret_forms(secret: str) -> set[str]:
     URL-encoded and URL-decoded."""
     forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1],
              json.dumps(secret)[1:-1], quote(secret, safe=""), quote(secret), quote_plus(secret),
-             unquote(secret)}
+             unquote(secret), unquote_plus(secret)}
     return {form for form in forms if len(form) >= _MIN_SECRET}
 
 

@@ -68,7 +68,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("example-site")
     env = {**os.environ, "CHATHUB_NOW": NOW, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict",  # never --quiet: it hides warnings from --strict
+        [sys.executable, "-m", "mkdocs", "build", "--strict",  # not --quiet: it hides warnings from strict
          "--config-file", str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
         cwd=REPO, env=env, capture_output=True, text=True, check=False,
     )

@@ -129,12 +129,20 @@ def cost(reads: int) -> str:
 REDACTOR.watch(("tweepy", "tweepy.client", "requests", "urllib3", "urllib3.connectionpool"))
 
 
+_RAW_RESET = "x-chathub-unusable-rate-limit-reset"  # where an unusable reset header is kept
+
+
 class _TimeoutSession(requests.Session):
     """A session that never waits forever: tweepy sets no timeout of its own."""
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", TIMEOUT)
-        return super().request(*args, **kwargs)
+        response = super().request(*args, **kwargs)
+        reset = response.headers.get("x-rate-limit-reset")
+        if reset is not None and not reset.strip().isdigit():  # tweepy would int() it and fail
+            response.headers[_RAW_RESET] = reset
+            del response.headers["x-rate-limit-reset"]
+        return response
 
 
 @dataclass
@@ -367,7 +375,7 @@ def _kind(value: Any) -> str:
 def _reset_header(exc: tweepy.TooManyRequests) -> str | None:
     """The raw ``x-rate-limit-reset`` header of a 429 (tweepy reads it only when it waits)."""
     headers = getattr(exc.response, "headers", None) or {}
-    value = headers.get("x-rate-limit-reset")
+    value = headers.get("x-rate-limit-reset", headers.get(_RAW_RESET))
     return None if value is None else str(value)
 
 
