@@ -11,7 +11,18 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ...transcripts.checks import Checker, PostProblem, id_text, kind, shorten
+from ...transcripts.checks import (
+    EARLIEST,
+    LATEST,
+    MAX_DEPTH,
+    Checker,
+    PostProblem,
+    id_text,
+    instant,
+    kind,
+    nesting,
+    shorten,
+)
 from .client import XError
 
 TWEPOCH = datetime(2010, 11, 4, 1, 42, 54, 657000, tzinfo=UTC)  # X's snowflake ids count from here
@@ -48,6 +59,133 @@ def _entities(check: Checker, value: Any, where: tuple[str | int, ...], name: st
                 check.text(item.get(text_field), (*at, text_field), f"{name}.{key} {text_field}")
             if key == "mentions":
                 check.ident(item.get("id"), (*at, "id"), f"{name}.mentions id")
+
+
+# --- the fast path: a yes or no for a well-formed item, so the build pays little for checking.
+# Only an item that fails it goes through the checks below, which say what is wrong.
+
+_POST_FIELDS = frozenset({"id", "text", "created_at", "author_id", "conversation_id", "in_reply_to_user_id",
+                          "note_tweet", "entities", "referenced_tweets", "attachments",
+                          "edit_history_tweet_ids", "geo", *METRIC_OBJECTS})
+
+
+def _digits(value: Any) -> bool:
+    return type(value) is str and 0 < len(value) <= 25 and value.isascii() and value.isdigit()
+
+
+def _fine_entities(entities: Any) -> bool:
+    if entities is None:
+        return True
+    if type(entities) is not dict:
+        return False
+    for key, fields in ENTITY_LISTS.items():
+        items = entities.get(key)
+        if items is None:
+            continue
+        if type(items) is not list:
+            return False
+        for item in items:
+            if type(item) is not dict:
+                return False
+            get = item.get
+            for name in ("start", "end"):
+                n = get(name)
+                if n is not None and (type(n) is not int or n < 0):
+                    return False
+            for name in fields:
+                v = get(name)
+                if v is not None and type(v) is not str:
+                    return False
+            if key == "mentions":
+                v = get("id")
+                if v is not None and not _digits(v):
+                    return False
+    return True
+
+
+def _fine_post(post: Any) -> bool:
+    if type(post) is not dict or not _digits(post.get("id")):
+        return False
+    get = post.get
+    text = get("text")
+    if text is not None and type(text) is not str:
+        return False
+    created = get("created_at")
+    if created is not None and not _fine_time(created):
+        return False
+    for name in ("author_id", "conversation_id", "in_reply_to_user_id"):
+        v = get(name)
+        if v is not None and not _digits(v):
+            return False
+    if not _fine_entities(get("entities")):
+        return False
+    note = get("note_tweet")
+    if note is not None and (type(note) is not dict or not _fine_entities(note.get("entities"))
+                             or (note.get("text") is not None and type(note.get("text")) is not str)):
+        return False
+    for name in METRIC_OBJECTS:
+        metrics = get(name)
+        if metrics is not None:
+            if type(metrics) is not dict:
+                return False
+            for n in metrics.values():
+                if type(n) is not int or not 0 <= n <= 10**15:
+                    return False
+    refs = get("referenced_tweets")
+    if refs is not None and (type(refs) is not list or not all(
+            type(r) is dict and (r.get("type") is None or type(r.get("type")) is str)
+            and (r.get("id") is None or _digits(r.get("id"))) for r in refs)):
+        return False
+    attachments = get("attachments")
+    if attachments is not None:
+        if type(attachments) is not dict:
+            return False
+        for name in ("media_keys", "poll_ids"):
+            keys = attachments.get(name)
+            if keys is not None and (type(keys) is not list or not all(type(k) is str for k in keys)):
+                return False
+    history = get("edit_history_tweet_ids")
+    if history is not None and (type(history) is not list or not all(_digits(h) for h in history)):
+        return False
+    geo = get("geo")
+    if geo is not None and (type(geo) is not dict or (geo.get("place_id") is not None
+                                                      and type(geo.get("place_id")) is not str)):
+        return False
+    for name, value in post.items():  # fields chathub does not read: only not absurdly deep
+        if (type(value) is dict or type(value) is list) and name not in _POST_FIELDS and \
+                nesting(value, MAX_DEPTH - 1) >= MAX_DEPTH:
+            return False
+    return (attachments is None or nesting(attachments, 4) <= 4) and (
+        geo is None or nesting(geo, MAX_DEPTH - 1) < MAX_DEPTH)
+
+
+def _fine_user(user: Any) -> bool:
+    if type(user) is not dict or not _digits(user.get("id")):
+        return False
+    for name in ("username", "name", "description", "url", "profile_image_url", "location"):
+        v = user.get(name)
+        if v is not None and type(v) is not str:
+            return False
+    metrics = user.get("public_metrics")
+    if metrics is not None and (type(metrics) is not dict or not all(
+            type(n) is int and 0 <= n <= 10**15 for n in metrics.values())):
+        return False
+    entities = user.get("entities")
+    return entities is None or (type(entities) is dict and nesting(entities, 5) <= 5 and all(
+        type(section) is dict and all(type(items) is list and all(
+            type(item) is str or (type(item) is dict and all(
+                type(item.get(k)) in (str, type(None)) for k in ("url", "expanded_url", "display_url",
+                                                                   "username", "tag")))
+            for item in items) for items in section.values()) for section in entities.values()))
+
+
+def _fine_time(value: Any) -> bool:
+    if type(value) is not str or len(value) < 10 or not value[:4].isdigit():
+        return False
+    if not EARLIEST.year <= int(value[:4]) < LATEST.year:
+        return False
+    moment = instant(value)
+    return moment is not None and EARLIEST <= moment < LATEST
 
 
 def check_post(check: Checker, post: Any, where: tuple[str | int, ...]) -> None:
@@ -152,11 +290,14 @@ def document_problems(doc: Any) -> list[PostProblem]:
     data = doc.get("data")
     posts = [data] if isinstance(data, dict) else data
     for index, post in enumerate(check.list(posts, ("data",), "data")):
-        check_post(check, post, ("data", index) if not isinstance(data, dict) else ("data",))
+        if not _fine_post(post):
+            check_post(check, post, ("data", index) if not isinstance(data, dict) else ("data",))
     includes = check.object(doc.get("includes"), ("includes",), "includes") or {}
     checkers = {"tweets": check_post, "users": check_user, "media": check_media}
     for name, items in includes.items():
         for index, item in enumerate(check.list(items, ("includes", name), f"includes.{name}")):
+            if (name == "tweets" and _fine_post(item)) or (name == "users" and _fine_user(item)):
+                continue
             if name in checkers:
                 checkers[name](check, item, ("includes", name, index))
             elif not isinstance(item, dict):
