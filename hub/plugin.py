@@ -26,7 +26,7 @@ from .kit.check import check_kit
 from .model.chat import Hub
 from .model.loader import load_hub
 from .model.problems import HubError, Problems
-from .model.settings import make_config, site_url_warning
+from .model.settings import ConfigError, make_config, site_url_warning
 from .model.zones import fixed_offset_warning, zone_problem
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
@@ -181,7 +181,10 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if self.serving and self.configured_site_url is not None:
             site_url = self.configured_site_url
         site = {"site_url": site_url, "site_name": config.site_name, "theme": config.theme}
-        return make_config(root, dict(self.config), site)
+        try:
+            return make_config(root, dict(self.config), site)
+        except ConfigError as exc:
+            raise PluginError(f"chathub: {exc}") from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._thaw()  # what an earlier build in this process froze can be collected again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -18,12 +19,22 @@ from .texts import QUESTION_KEY, build_kit, key_problem, text_problem
 SHORTENED = {"guest-intro": ("guests", "guest's bio"), "closing": ("followup", "followup")}
 
 
+@lru_cache(maxsize=8)
+def _composed(path: Path, stamp: tuple[int, int]) -> yaml.Node | None:
+    """A chat file's YAML nodes, composed once while the file is unchanged (``stamp``)."""
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
+
+
 def _node(path: Path, *keys: str | int) -> yaml.Node | None:
     """The YAML node at ``keys`` (mapping keys, list indexes) of a chat file."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        info = path.stat()
+    except OSError:
         return None
+    node = _composed(path, (info.st_mtime_ns, info.st_size))
     for key in keys:
         if isinstance(key, int) and isinstance(node, yaml.SequenceNode) and key < len(node.value):
             node = node.value[key]

@@ -54,6 +54,16 @@ def _option(options: Mapping[str, Any], name: str) -> Any:
     return value
 
 
+def _whole(options: Mapping[str, Any], name: str) -> int:
+    """A whole-number option, or a ConfigError naming it."""
+    value = _option(options, name)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit() \
+            or len(str(value).strip()) > 6:
+        raise ConfigError(f"the chathub option {name} must be a whole number (0 or more), got "
+                          f"{str(value)[:40]!r}")
+    return int(value)
+
+
 def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any]) -> HubConfig:
     """Build a HubConfig from plugin options and the site-wide mkdocs settings."""
     chats_dir = Path(options.get("chats_dir") or "chats")
@@ -65,14 +75,14 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         site_url=site.get("site_url") or "",
         site_name=site.get("site_name") or "Chat hub",
         hide=[str(h).removeprefix("@").lower() for h in options.get("hide") or []],
-        per_page=int(_option(options, "per_page")),
-        long_hashtag=int(_option(options, "long_hashtag")),
+        per_page=_whole(options, "per_page"),
+        long_hashtag=_whole(options, "long_hashtag"),
         lead_keywords=list(options.get("lead_keywords") or DEFAULT_LEAD_KEYWORDS),
-        fetch_before=int(_option(options, "fetch_before")),
-        fetch_after=int(_option(options, "fetch_after")),
+        fetch_before=_whole(options, "fetch_before"),
+        fetch_after=_whole(options, "fetch_after"),
         enabled=bool(_option(options, "enabled")),
-        feed_length=int(_option(options, "feed_length")),
-        feed_ttl=int(_option(options, "feed_ttl")),
+        feed_length=_whole(options, "feed_length"),
+        feed_ttl=_whole(options, "feed_ttl"),
         custom_dir=_custom_dir(root, site.get("theme")),
         language=_theme_language(site.get("theme")),
         now=current_time(),

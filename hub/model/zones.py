@@ -58,7 +58,7 @@ def _places() -> tuple[str, ...]:
 def is_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return False
     return True
 
@@ -88,12 +88,13 @@ def zone_problem(name: str) -> str | None:
     """Why ``name`` is not a usable IANA zone (with real zones to use instead), or None."""
     if is_zone(name):
         return None
-    close = suggest_zones(name)
+    close = suggest_zones(name) if len(name) <= 64 else []  # no fuzzy search over a huge value
     if close:
         hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?"
     else:
         hint = " (use the IANA name of a place, like Europe/Paris or America/New_York)"
-    return f"unknown time zone {name!r}{hint}"
+    shown = repr(name) if len(name) <= 64 else repr(name[:60]) + "…"
+    return f"unknown time zone {shown}{hint}"
 
 
 def _offset_text(offset: timedelta) -> str:
