@@ -11,6 +11,8 @@ import feedparser
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chathub.model.markdown import render_markdown
 from chathub.model.safe_urls import allowed_url, browser_url, http_url
@@ -128,3 +130,26 @@ def test_every_page_feed_and_calendar_of_a_hostile_chat_is_clean(make_hub):
         calendar = icalendar.Calendar.from_ical((site / name).read_bytes())
         for event in calendar.walk("VEVENT"):
             assert str(event["url"]).startswith("https://hub.example/")
+
+
+def stock_and_linear(text: str) -> tuple[str, str]:
+    """Markdown's own output for ``text``, with its link processors as shipped and as chathub
+    makes them linear."""
+    import markdown as md_lib
+
+    from chathub.model.markdown import EXTENSIONS, LINK_PROCESSORS, _linear
+
+    stock = md_lib.Markdown(extensions=EXTENSIONS)
+    linear = md_lib.Markdown(extensions=EXTENSIONS)
+    for name in LINK_PROCESSORS:
+        processor = linear.inlinePatterns[name]
+        processor.__class__ = _linear(type(processor))
+    return stock.convert(text), linear.convert(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]()!ab <>\"':/x\\`\n", max_size=60))
+def test_linear_link_parsing_gives_markdowns_own_result(text):
+    stock, linear = stock_and_linear(text + "\n\n[a]: https://example.org/a \"t\"\n[b]: /b\n")
+    assert stock == linear
+
