@@ -64,8 +64,24 @@ def _whole(options: Mapping[str, Any], name: str) -> int:
     return int(value)
 
 
+def _check_types(options: Mapping[str, Any]) -> None:
+    """The options' types, as MkDocs checks them for the plugin (the CLI reads mkdocs.yml itself)."""
+    texts = ("chats_dir", "timezone", "organization")
+    for name in texts:
+        value = options.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"the chathub option {name} must be text, got {str(value)[:40]!r}")
+    for name, item in (("hide", (str, int)), ("lead_keywords", (str,))):
+        value = options.get(name)
+        if value is not None and (not isinstance(value, list) or not all(
+                isinstance(v, item) and not isinstance(v, bool) for v in value)):
+            raise ConfigError(f"the chathub option {name} must be a list of "
+                              f"{'handles or ids' if name == 'hide' else 'words'}")
+
+
 def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any]) -> HubConfig:
     """Build a HubConfig from plugin options and the site-wide mkdocs settings."""
+    _check_types(options)
     chats_dir = Path(options.get("chats_dir") or "chats")
     return HubConfig(
         root=root,
@@ -150,17 +166,23 @@ def load_config(start: Path | None = None) -> HubConfig:
     path = find_mkdocs_yml(start or Path.cwd())
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc}") from None
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{path}: cannot read it: {str(exc)[:300]}") from None
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{path}: not a mapping of settings")
     options: Mapping[str, Any] = {}
-    for entry in data.get("plugins") or []:
+    plugins = data.get("plugins") or []
+    if not isinstance(plugins, list | Mapping):
+        raise ConfigError(f"{path}: plugins must be a list")
+    for entry in plugins if isinstance(plugins, list) else []:
         if entry == "chathub":
             break
         if isinstance(entry, Mapping) and "chathub" in entry:
             options = entry["chathub"] or {}
             break
     else:
-        plugins = data.get("plugins")
         if isinstance(plugins, Mapping) and "chathub" in plugins:
             options = plugins["chathub"] or {}
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"{path}: the chathub plugin's options must be a mapping")
     return make_config(path.parent, options, data)
