@@ -699,12 +699,13 @@ def field_problems(name: str, value: str, config: HubConfig) -> Problems:
 
 def find_chat_files(chats_dir: Path) -> list[Path]:
     """Every chat file in the chats folder, by name: whatever is named ``*.yml`` or ``*.yaml``
-    (a folder, a FIFO or a dangling link so named is reported by ``read_chat``, never skipped)."""
+    (a folder, a FIFO or a dangling link so named is reported by ``read_chat``, never skipped),
+    except an editor's lock file (``.#name.yml``, which Emacs makes as a dangling link)."""
     try:
         if not chats_dir.is_dir():
             return []
         return sorted(p for p in chats_dir.iterdir() if p.suffix in (".yml", ".yaml")
-                      and not p.name.startswith("."))
+                      and not p.name.startswith(".#"))
     except OSError:
         return []
 
