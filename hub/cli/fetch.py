@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     except XError as exc:
         return fail("fetch", str(exc), 2)
     interactive = sys.stderr.isatty()
+
     def say(message: str) -> None:
         tqdm.write(message, file=sys.stderr)
 
