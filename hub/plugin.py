@@ -142,6 +142,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
         self.problems: list[str] = []  # under serve: the errors of the last build, shown on every page
         self.last_good: tuple[Hub, Site] | None = None  # under serve: the last hub that built cleanly
+        self.stale = False  # under serve: whether the site shown is the last good one (not this build's)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Exists so MkDocs keeps this plugin (its renderer and page cache) across serve
@@ -266,6 +267,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
     def _fallback(self, hub: Hub) -> tuple[Hub, Site]:
         """Under serve, for a build with errors: the last hub and site that built cleanly, or the
         chats that load (or none), so the browser gets pages and the list of problems."""
+        self.stale = self.last_good is not None
         if self.last_good is not None:
             return self.last_good
         for candidate in (hub, Hub(hub.config, [])):
@@ -290,7 +292,11 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
                         files: Files) -> str:
         content = self._page_content(html, page)
         if self.problems:  # under serve: what to fix, above the last good page
-            notice = self.renderer.render("chathub/problems.html", page.url, problems=self.problems)
+            try:
+                notice = self.renderer.render("chathub/problems.html", page.url, problems=self.problems,
+                                              stale=self.stale)
+            except Exception:  # a broken override of the template must not hide the problems
+                notice = "<ul>" + "".join(f"<li>{escape(p)}</li>" for p in self.problems) + "</ul>"
             content = notice + content
         return content
 
