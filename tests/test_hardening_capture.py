@@ -64,7 +64,8 @@ def store(hub, doc=STORED) -> bytes:
 # --- the token ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", [TOKEN + "\n", TOKEN + "\r\n", "Bearer " + TOKEN,
-                                 TOKEN[:20] + "\t" + TOKEN[20:], TOKEN + "\x07", " " + TOKEN])
+                                 TOKEN[:20] + "\t" + TOKEN[20:], TOKEN + "\x07", " " + TOKEN,
+                                 TOKEN + "\u200b", TOKEN[:10] + "€" + TOKEN[10:]])
 @pytest.mark.parametrize("command", ["fetch", "comply"])
 def test_a_token_with_whitespace_or_controls_is_refused_without_showing_it(hub, run_cli, monkeypatch, bad,
                                                                          command):

@@ -116,7 +116,7 @@ def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
         return kept[1], key
     shown = config.display_path(path)
     try:
-        doc = parse_transcript(raw.decode("utf-8"), path, shown)  # the bytes already read for the key
+        doc = parse_transcript(raw.decode("utf-8-sig"), path, shown)  # the bytes already read for the key
     except UnicodeDecodeError as exc:
         raise _problem(config, path, f"cannot read it: not UTF-8 text ({exc.reason})") from None
     except TranscriptError as exc:

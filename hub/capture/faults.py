@@ -46,6 +46,9 @@ def secret_problem(variable: str, value: str) -> str | None:
                 "a space or tab" if char.isspace() else "a control character")
             return (f"{variable} holds {what}: set it to the secret alone, without spaces, line breaks "
                     "or quotes (a copied value often brings a line break along)")
+        if not char.isascii():  # no API secret is; an HTTP header could not carry it
+            return (f"{variable} holds a character that is not plain ASCII: set it to the secret as "
+                    "the developer console shows it")
     return None
 
 

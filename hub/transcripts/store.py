@@ -177,7 +177,7 @@ def read_text(path: Path, shown: str | None = None) -> str | None:
     if not _regular(path, name):
         return None
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark from an editor is no error
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as exc:
