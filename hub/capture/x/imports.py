@@ -25,7 +25,7 @@ from typing import Any
 
 from ...transcripts.fields import parse_instant
 from .document import INCLUDE_KEYS, Document, Item, merge_documents, prune_includes
-from .schema import document_problems
+from .schema import document_problems, snowflake_time
 
 POST_ID_RE = re.compile(r"^\d{1,25}$")
 # Columns twarc-csv writes that hold JSON (lists and objects).
@@ -503,4 +503,5 @@ def keep_window(doc: Document, start: datetime, end: datetime) -> tuple[Document
 
 
 def _created(post: Item) -> datetime | None:
-    return parse_instant(post.get("created_at"))
+    """When a post was made: its created_at, or the time its id carries."""
+    return parse_instant(post.get("created_at")) or snowflake_time(post.get("id"))
