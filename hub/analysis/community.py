@@ -121,7 +121,7 @@ def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
         raise _problem(config, path, f"cannot read it: not UTF-8 text ({exc.reason})") from None
     except TranscriptError as exc:
         if exc.details:  # posts of the wrong shape: FILE: post ID: what is wrong (line N)
-            raise HubError([Problem(line, 0, 0, "") for line in exc.details]) from None
+            raise HubError([Problem(shown, 0, 0, detail) for detail in exc.details]) from None
         raise _problem(config, path, exc.reason, exc.line, exc.col) from None
     _check_shape(doc, config, path)
     try:

@@ -11,7 +11,7 @@ from ..capture.x.fetch import window_problems
 from ..kit.check import check_kit, placeholder_problems
 from ..model.chat import Chat, HubConfig
 from ..model.loader import find_chat_files, load_hub
-from ..model.problems import Problem, Problems
+from ..model.problems import Problems
 from ..model.settings import ConfigError, load_config, site_url_warning
 from ..model.zones import fixed_offset_warning
 from ..transcripts.store import TranscriptError, read_text
@@ -39,8 +39,11 @@ def transcript_problems(chat: Chat, config: HubConfig) -> Problems:
         if text is not None:
             parse_transcript(text, chat.transcript_path, shown)
     except TranscriptError as exc:
-        for line in exc.details or [str(exc)]:
-            problems.items.append(Problem(line, 0, 0, ""))
+        if exc.details:  # FILE: post ID: what is wrong (line N)
+            for detail in exc.details:
+                problems.add(shown, 0, 0, detail)
+        else:
+            problems.add(shown, exc.line, exc.col, exc.reason)
     return problems
 
 

@@ -23,7 +23,7 @@ class Problem:
         ``path`` (``FILE: post ID: what is wrong``, for transcripts)."""
         prefix = "warning: " if self.severity == "warning" else ""
         if self.line <= 0:
-            return f"{self.path}: {prefix}{self.message}" if self.message else self.path
+            return f"{self.path}: {prefix}{self.message}"
         return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
 
 

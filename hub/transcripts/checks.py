@@ -31,7 +31,11 @@ class PostProblem:
 
     def text(self, name: str, line: int | None = None) -> str:
         """``FILE: post ID: what is wrong`` (with the line when known)."""
-        subject = f"{name}: post {self.post}: " if self.post else f"{name}: "
+        return f"{name}: {self.detail(line)}"
+
+    def detail(self, line: int | None = None) -> str:
+        """``post ID: what is wrong (line N)``: the message without the file."""
+        subject = f"post {self.post}: " if self.post else ""
         return subject + self.message + (f" (line {line})" if line else "")
 
 

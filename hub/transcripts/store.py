@@ -38,9 +38,10 @@ class TranscriptError(Exception):
     def __init__(self, path: Path | str, reason: str, line: int = 1, col: int = 1,
                  details: list[str] | None = None) -> None:
         self.path, self.reason, self.line, self.col = path, reason, line, col
-        self.details = details or []  # one line per problem, when there are several
+        self.details = details or []  # one per problem when there are several, without the file
         where = f"{path}:{line}:{col}" if line > 0 else f"{path}"
-        super().__init__("\n".join(self.details) if self.details else f"{where}: {reason}")
+        super().__init__("\n".join(f"{path}: {d}" for d in self.details) if self.details
+                         else f"{where}: {reason}")
 
 
 class TranscriptLocked(TranscriptError):

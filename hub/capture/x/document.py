@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ...transcripts.checks import summary
+from ...transcripts.checks import SHOWN, summary
 from ...transcripts.fields import id_order
 from ...transcripts.jsonpos import locate
 from ...transcripts.store import TranscriptError, read_text, update, write_atomic
@@ -70,7 +70,7 @@ def parse_transcript(text: str, path: Path, shown: str | None = None) -> Documen
         )
     problems = document_problems(doc)
     if problems:
-        lines = [p.text(name, (locate(text, p.where) or (None,))[0]) for p in problems[:20]]
+        lines = [p.detail((locate(text, p.where) or (None,))[0]) for p in problems[:SHOWN]]
         raise TranscriptError(name, problems[0].message, 0, details=summary(lines, len(problems)))
     return doc
 
