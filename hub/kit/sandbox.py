@@ -37,7 +37,8 @@ FILTERS = ("abs", "attr", "batch", "capitalize", "count", "d", "default", "dicts
            "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round", "select",
            "selectattr", "sort", "string", "striptags", "sum", "title", "trim", "truncate", "unique",
            "upper", "urlencode", "wordcount")
-_BIG_WIDTH = re.compile(r"\d{5,}")  # a width or precision of 10,000 or more in a format string
+# A width or precision of 10,000 or more in a format: "{:>99999}" or "%99999s" / "%.99999f".
+_BIG_WIDTH = re.compile(r"\{[^{}]*:[^{}]*\d{5,}[^{}]*\}|%[-#0 +]*\d{5,}|%[-#0 +]*\d*\.\d{5,}")
 
 _budget: ContextVar[list[int]] = ContextVar("chathub_sandbox_budget")
 
@@ -74,7 +75,10 @@ def _check_number(value: Any) -> None:
                             "is allowed here")
     if isinstance(value, float) and (not math.isfinite(value) or abs(value) > MAX_NUMBER):
         raise SecurityError(f"the text uses the number {value:g}; at most {MAX_NUMBER:,} is allowed here")
-    if isinstance(value, str) and ("%" in value or "{" in value) and _BIG_WIDTH.search(value):
+
+
+def _check_format(value: str) -> None:
+    if _BIG_WIDTH.search(value):
         raise SecurityError("the text formats with a width of 10,000 or more")
 
 
@@ -177,7 +181,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         elif operator == "+" and _size(left) + _size(right) > MAX_OUTPUT:
             raise SecurityError(f"the text makes a value of more than {MAX_OUTPUT:,} characters or items")
         elif operator == "%" and isinstance(left, str):
-            _check_number(left)
+            _check_format(left)
             for arg in right if isinstance(right, tuple | list) else (right,):
                 _check_number(arg)
         return _check_size(super().call_binop(context, operator, left, right))
@@ -192,7 +196,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         """``"…".format(…)``: no width of 10,000 or more in the format."""
         wrapper = super().wrap_str_format(value)
         if wrapper is not None:
-            _check_number(value.__self__)
+            _check_format(value.__self__)
         return wrapper
 
 
