@@ -548,20 +548,41 @@ def _line_col(before: str) -> tuple[int, int]:
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
+_NESTED = (f"values are nested more than {MAX_NESTING} levels deep; a chat file needs no more "
+           "than four (a mapping of lists of mappings)")
+
+
 def _nesting_problem(text: str) -> tuple[int, int, str] | None:
-    """Values nested deeper than a chat file can mean (found without recursion, unlike the
-    composer, which a few thousand brackets would exhaust)."""
+    """Where values nest deeper than a chat file can mean, found from the parser's events (without
+    recursion, unlike the composer, which a few thousand brackets exhaust)."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_NESTING:
-                mark = event.start_mark
-                return (mark.line + 1, mark.column + 1,
-                        f"values are nested more than {MAX_NESTING} levels deep; a chat file needs "
-                        "no more than four (a mapping of lists of mappings)")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.line + 1, event.start_mark.column + 1, _NESTED
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """The first node nested deeper than ``MAX_NESTING`` (aliases are followed once)."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or isinstance(node, yaml.ScalarNode):
+            continue
+        seen.add(id(node))
+        if depth > MAX_NESTING:
+            return node
+        children = node.value if isinstance(node, yaml.SequenceNode) else [
+            child for pair in node.value for child in pair]
+        stack.extend((child, depth + 1) for child in children)
     return None
 
 
@@ -625,16 +646,16 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     if text is None:
         return None, problems
     try:
-        nested = _nesting_problem(text)
-        if nested:
-            problems.add(shown, *nested)
-            return None, problems
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         problems.add(shown, *_yaml_error(exc, text))
         return None, problems
-    except RecursionError:  # nesting that the event check did not see (aliases)
-        problems.add(shown, 1, 1, "values are nested far too deeply")
+    except RecursionError:  # thousands of brackets: find where, without recursion
+        problems.add(shown, *(_nesting_problem(text) or (1, 1, "values are nested far too deeply")))
+        return None, problems
+    nested = _too_deep(root) if root is not None else None
+    if nested is not None:
+        problems.add(shown, nested.start_mark.line + 1, nested.start_mark.column + 1, _NESTED)
         return None, problems
     ctx.lines = text.splitlines()
     if root is None:
