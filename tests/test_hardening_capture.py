@@ -389,3 +389,20 @@ def test_a_hidden_user_id_hides_their_posts_and_unlinks_their_handle(hub, run_cl
     file.write_text(json.dumps({"data": [hidden], "includes": {"users": list(x.users.values())}}))
     assert run_cli("import", SLUG, str(file))[0] == 0
     assert hidden["id"] not in transcript(hub).read_text()
+
+
+def test_posts_that_reply_to_themselves_or_each_other_all_show(hub):
+    def post(ident, text, replies_to=None, quotes=None, author="1"):
+        refs = [{"type": "replied_to", "id": replies_to}] if replies_to else []
+        refs += [{"type": "quoted", "id": quotes}] if quotes else []
+        return {"id": ident, "text": f"{text} #Tenants", "author_id": author, "referenced_tweets": refs,
+                "created_at": "2026-07-09T17:10:00.000Z"}
+
+    one, two, three, four = (f"178800000000000000{i}" for i in range(1, 5))
+    posts = [post(one, "answers itself", one), post(two, "A answers B", three),
+             post(three, "B answers A", two, author="2"), post(four, "quotes itself", quotes=four)]
+    users = [{"id": "1", "username": "a"}, {"id": "2", "username": "b"}]
+    transcript(hub).write_text(json.dumps({"data": posts, "includes": {"users": users}}))
+    hub.build()
+    shown = [a["id"] for a in hub.html(f"chats/{SLUG}/archive/").select("article.chathub-post")]
+    assert sorted(shown) == sorted(f"t{i}" for i in (one, two, three, four))

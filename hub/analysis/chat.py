@@ -367,7 +367,8 @@ def _nest(posts: list[Post], entries: dict[str, Entry], place: dict[str, str],
         section = sections[place[post.id]]
         parent_id = post.reply_to
         parent = entries.get(parent_id) if parent_id in by_id else None
-        if parent is not None and place[parent.post.id] == section.key and parent_id not in question_ids:
+        if (parent is not None and place[parent.post.id] == section.key and parent_id not in question_ids
+                and not _descends_from(parent, entry)):
             holder = parent
             while holder.depth >= MAX_DEPTH and holder.parent is not None:
                 holder = holder.parent
@@ -380,6 +381,17 @@ def _nest(posts: list[Post], entries: dict[str, Entry], place: dict[str, str],
         section.entries.append(entry)
         if parent_id and parent_id not in question_ids:
             entry.reply_note = _reply_note(post, parent_id, by_id, known, hide, document)
+
+
+def _descends_from(entry: Entry, ancestor: Entry) -> bool:
+    """Whether ``entry`` is ``ancestor`` or nested under it: a reply that would close a loop (a
+    post that answers itself, or two that answer each other) stands at the top instead."""
+    node: Entry | None = entry
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
 
 
 def _reply_note(post: Post, parent_id: str, by_id: dict[str, Post], known: dict[str, Post],
