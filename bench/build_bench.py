@@ -5,14 +5,19 @@
 
 Everything is measured in one run on one machine, each build in a fresh process:
 - the plain MkDocs + Material site (announcement + archive pages as Markdown, chats out of the
-  nav) and the chathub hub with the same chats and posts: wall time, CPU time (user + system, which
+  nav) and the chathub hub with the same chats and posts (its social-card cache filled by one
+  build before, as on every build but a hub's first): wall time, CPU time (user + system, which
   other load on the machine barely changes), peak memory (the build process's maximum resident
   set), site size and search-index size;
 - a serve-like session (one process; the plugin instance persists across rebuilds as under
   ``mkdocs serve``): the first build, then the rebuild after editing one chat file and after
   editing one transcript, with how many chathub pages each rebuild rendered again;
 - scaling runs (a quarter, half and all of the chats; half and a quarter of the posts);
-- a targets line: >= 3x faster, linear, peak < 1 GB, search index < 5 MB.
+- social cards: a hub of 100 chats (or --chats, when fewer) built once to fill the card cache,
+  then again with the cache warm, with ``social_cards: true`` and with ``social_cards: false``;
+- a targets line: >= 3x faster, linear, peak < 1 GB, search index < 5 MB, warm cards at most 10%.
+
+    ./dev bench --cards-only                     # only the social-cards figure (about a minute)
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from synth import write_hub, write_plain
 
 NOW = "2026-11-25T12:00:00+00:00"
 SPEEDUP, LINEAR, PEAK_MB, SEARCH_MB = 3.0, 1.3, 1000, 5.0
+CARDS_CHATS, CARDS_OVERHEAD = 100, 0.10  # social cards: a 100-chat hub, warm cache, at most +10%
 ENV = {**os.environ, "CHATHUB_NOW": NOW, "NO_MKDOCS_2_WARNING": "1"}
 
 # Run in a child process: what `mkdocs serve` does (mkdocs/commands/serve.py), minus the server.
@@ -169,6 +175,37 @@ def scaling(base: Path, n: int, m: int, full: dict[str, float], repeat: int
     return lines, spread
 
 
+def measure_cards(base: Path, chats: int, posts: int, repeat: int) -> dict:
+    """Social cards' cost: a cold build (every card drawn), then warm builds (cards read from
+    .cache/chathub/cards) with social_cards on and off, alternated; the fastest of each counts."""
+    root = base / "cards"
+    write_hub(root, chats, posts)
+    config = root / "mkdocs.yml"
+    on_text = config.read_text()
+    off_text = on_text.replace("  - chathub\n", "  - chathub:\n      social_cards: false\n")
+    assert off_text != on_text
+    cold = measure_build(root)
+    cards = len(list((root / ".cache" / "chathub" / "cards").glob("*.png")))
+    runs: dict[str, list[dict[str, float]]] = {"on": [], "off": []}
+    for _ in range(max(2, repeat)):
+        for key, text in (("on", on_text), ("off", off_text)):
+            config.write_text(text)
+            runs[key].append(measure_build(root))
+    config.write_text(on_text)
+    shutil.rmtree(root, ignore_errors=True)
+    on, off = (min(runs[k], key=lambda r: r["cpu"]) for k in ("on", "off"))
+    return {"chats": chats, "posts": posts, "cold": cold, "cards": cards, "on": on, "off": off,
+            "overhead": on["cpu"] / off["cpu"] - 1, "overhead_wall": on["seconds"] / off["seconds"] - 1}
+
+
+def describe_cards(r: dict) -> str:
+    return (f"social cards ({r['chats']} chats x {r['posts']} posts, {r['cards']} cards): cold build "
+            f"{r['cold']['seconds']:.1f} s (every card drawn); warm cache: {r['on']['seconds']:.1f} s wall, "
+            f"{r['on']['cpu']:.1f} s CPU with social_cards: true, {r['off']['seconds']:.1f} s wall, "
+            f"{r['off']['cpu']:.1f} s CPU with social_cards: false: {r['overhead']:+.1%} CPU "
+            f"({r['overhead_wall']:+.1%} wall)")
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -180,9 +217,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="builds per site; the fastest counts")
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling runs")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
+    parser.add_argument("--cards-only", action="store_true",
+                        help="only the social-cards figure (100 chats, or --chats when fewer)")
     args = parser.parse_args(argv)
     n, m = args.chats, args.posts
     base = Path(tempfile.mkdtemp(prefix="chathub-bench-"))
+    if args.cards_only:
+        try:
+            print(f"chathub benchmark: social cards; {describe_machine()}", flush=True)
+            cards = measure_cards(base, min(n, CARDS_CHATS), m, args.repeat)
+            print(describe_cards(cards))
+            print(f"targets: warm social cards at most +{CARDS_OVERHEAD:.0%}: "
+                  f"{verdict(cards['overhead'] <= CARDS_OVERHEAD)} ({cards['overhead']:+.1%} CPU)")
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        return 0
     try:
         print(f"chathub benchmark: {n} chats x {m} posts ({n * m:,} posts); {describe_machine()}")
         print(f"command: ./dev bench --chats {n} --posts {m}" + " --no-scaling" * args.no_scaling
@@ -191,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         write_plain(plain_root, n, m)
         write_hub(hub_root, n, m)
         plain = best_build(plain_root, args.repeat)
+        measure_build(hub_root)  # fills the social-card cache, as any earlier build would have
         hub = best_build(hub_root, args.repeat)
         print("\n".join(table([("Plain MkDocs + Material (Markdown)", plain), ("chathub", hub)])))
         wall_ratio, cpu_ratio = plain["seconds"] / hub["seconds"], plain["cpu"] / hub["cpu"]
@@ -216,12 +266,16 @@ def main(argv: list[str] | None = None) -> int:
             linear_text = (f"{verdict(linear_ok)} (marginal cost per post varies "
                            f"{spread['chats']:.2f}x across chat counts, {spread['posts']:.2f}x across "
                            f"post counts; at most {LINEAR}x)")
+        cards = measure_cards(base, min(n, CARDS_CHATS), m, args.repeat)
+        print(describe_cards(cards), flush=True)
+        cards_ok = cards["overhead"] <= CARDS_OVERHEAD
         speed_ok = min(wall_ratio, cpu_ratio) >= SPEEDUP
         scope = "" if (n, m) == (200, 500) else " (the targets are set for 200 chats x 500 posts)"
         print(f"targets{scope}: >={SPEEDUP:g}x faster: {verdict(speed_ok)} ({wall_ratio:.1f}x wall, "
               f"{cpu_ratio:.1f}x CPU) · linear: {linear_text} · peak < 1 GB: "
               f"{verdict(hub['peak_mb'] < PEAK_MB)} ({hub['peak_mb']:.0f} MB) · search index < 5 MB: "
-              f"{verdict(hub['search_mb'] < SEARCH_MB)} ({hub['search_mb']:.2f} MB)")
+              f"{verdict(hub['search_mb'] < SEARCH_MB)} ({hub['search_mb']:.2f} MB) · warm social cards "
+              f"at most +{CARDS_OVERHEAD:.0%}: {verdict(cards_ok)} ({cards['overhead']:+.1%} CPU)")
         if args.keep:
             print(f"sites kept in {base}")
     finally:

@@ -28,6 +28,7 @@ from .model.loader import load_hub
 from .model.problems import HubError, Problems
 from .model.settings import ConfigError, make_config, site_url_warning
 from .model.zones import fixed_offset_warning, zone_problem
+from .pages.listing import upcoming_view
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
 from .pages.site import page_language, plan_site, render_head, render_page
@@ -54,6 +55,7 @@ def set_html_lang(html: str, language: str) -> str:
     value = f' lang="{language}"'
     new = _LANG_ATTR.sub(value, tag, count=1) if _LANG_ATTR.search(tag) else tag[:5] + value + tag[5:]
     return html[: match.start()] + new + html[match.end():]
+MATERIAL_NOT_FOUND = "<h1>404 - Not found</h1>"  # the content of Material's 404.html
 
 
 @contextmanager
@@ -116,6 +118,7 @@ class ChatHubConfig(base.Config):
     fetch_after = c.Type(int, default=30)
     feed_length = c.Type(int, default=50)
     feed_ttl = c.Type(int, default=720)
+    social_cards = c.Type(bool, default=True)
 
 
 class ChatHubPlugin(BasePlugin[ChatHubConfig]):
@@ -307,7 +310,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             if UPCOMING_MARKER in html:
                 upcoming = self.renderer.render(
                     "chathub/upcoming.html", page.url, self.hub.config.language, hub=self.hub,
-                    chats=self.hub.upcoming(),
+                    config=self.hub.config, **upcoming_view(self.hub),
                 )
                 html = html.replace(UPCOMING_MARKER, upcoming)
             return html
@@ -347,9 +350,22 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         """Theme pages with no source (404.html), which any path can show: absolute links."""
         if self.hub is None or not template_name.endswith(".html"):
             return output_content
-        base = urlsplit(config.site_url or "").path or "/"
-        head = render_head(self.renderer, None, self.hub, "", base.rstrip("/") + "/")
+        base = (urlsplit(config.site_url or "").path or "/").rstrip("/") + "/"
+        head = render_head(self.renderer, None, self.hub, "", base)
+        if template_name == "404.html":
+            output_content = self._not_found(output_content, base)
         return insert_head(output_content, head)
+
+    def _not_found(self, html: str, base: str) -> str:
+        """Material's "404 - Not found" heading becomes chathub's page: links to the chats and to
+        search (a hub's own 404.html, without that heading, is left as it is)."""
+        assert self.hub is not None
+        at = html.find(MATERIAL_NOT_FOUND)
+        if at < 0:
+            return html
+        content = self.renderer.render("chathub/not_found.html", "", self.hub.config.language,
+                                       hub=self.hub, config=self.hub.config, base=base)
+        return html[:at] + content + html[at + len(MATERIAL_NOT_FOUND):]
 
     def on_template_context(self, context: dict[str, Any], *, template_name: str,
                             config: MkDocsConfig) -> dict[str, Any]:

@@ -100,7 +100,12 @@ def test_announcement_links_to_calendars(make_hub):
     hub.add_chat("leases", CHAT)
     hub.build()
     soup = hub.html("chats/leases/")
-    links = {li["class"][0]: li.a["href"] for li in soup.select("ul.chathub-chat-links > li")}
+    menu = soup.select_one(".chathub-cta [role=menu]")
+    button = soup.select_one(f'button[aria-controls="{menu["id"]}"]')
+    assert button["aria-haspopup"] == "menu" and button["aria-expanded"] == "false"
+    links = {a["class"][0]: a["href"] for a in menu.select("a[role=menuitem]")}
+    assert list(links) == ["chathub-link-google", "chathub-link-outlook", "chathub-link-microsoft365",
+                           "chathub-link-ics"]
     ics = urljoin("https://hub.example.org/tenants/chats/leases/", links["chathub-link-ics"])
     assert ics == "https://hub.example.org/tenants/chats/leases.ics"
     assert (hub.site / "chats/leases.ics").exists()
@@ -116,15 +121,42 @@ def test_announcement_links_to_calendars(make_hub):
     query = parse_qs(outlook.query)
     assert query["startdt"] == ["2026-07-09T17:00:00Z"] and query["enddt"] == ["2026-07-09T18:00:00Z"]
     assert "Leases in 2027" in query["subject"][0] and "#Tenants" in query["body"][0]
+    office = urlsplit(links["chathub-link-microsoft365"])
+    assert office.netloc == "outlook.office.com" and office.path == outlook.path
+    assert parse_qs(office.query) == query  # the same event, in Microsoft 365
+
+
+def test_microsoft365_link_is_outlooks_form_on_the_work_host(make_hub):
+    from chathub.model.loader import load_hub
+    from chathub.model.settings import load_config
+    from chathub.pages.calendars import microsoft365_calendar_url, outlook_calendar_url
+
+    hub = make_hub(site=SITE)
+    hub.add_chat("leases", CHAT)
+    loaded, _problems = load_hub(load_config(hub.root))
+    chat = loaded.chat("leases")
+    office = urlsplit(microsoft365_calendar_url(chat, loaded.config))
+    personal = urlsplit(outlook_calendar_url(chat, loaded.config))
+    assert (office.scheme, office.netloc, office.path) == (
+        "https", "outlook.office.com", "/calendar/0/deeplink/compose")
+    query = parse_qs(office.query)
+    assert query["rru"] == ["addevent"] and query["path"] == ["/calendar/action/compose"]
+    assert query["startdt"] == ["2026-07-09T17:00:00Z"] and query["enddt"] == ["2026-07-09T18:00:00Z"]
+    assert query["location"] == ["https://x.com/search?q=%23Tenants&f=live"]
+    assert "https://hub.example.org/tenants/chats/leases/" in query["body"][0]
+    assert office.query == personal.query and personal.netloc == "outlook.live.com"
 
 
 def test_cancelled_chat_offers_no_add_links(make_hub):
     hub = make_hub()
     hub.add_chat("off", CHAT + "status: cancelled\n")
     hub.build()
-    classes = [li["class"][0] for li in hub.html("chats/off/").select("ul.chathub-chat-links > li")]
-    assert "chathub-link-ics" in classes
-    assert "chathub-link-google" not in classes and "chathub-link-outlook" not in classes
+    main = hub.html("chats/off/").select_one("article")
+    hrefs = [a["href"] for a in main.select("a[href]")]
+    assert not main.select("[data-chathub-calendar], button[aria-haspopup]")
+    assert not [h for h in hrefs if "calendar.google.com" in h or "outlook." in h]
+    # Not over yet: people who added it can update their calendar with the cancelled event.
+    assert main.select_one("a.chathub-link-ics")["href"] == "../off.ics"
 
 
 def test_hostile_titles_stay_text_in_calendars(make_hub):

@@ -186,7 +186,8 @@ def test_words_on_the_pages(make_hub):
     assert "At most 1 post in a minute." in recap
     people = hub.html("people/")
     cell = people.select_one(".chathub-people-table tbody tr").find_all("td")[1]
-    assert " ".join(cell.get_text().split()) == "1 chat: 9 Jul 2026"
+    # Issue 14: the chats attended are listed by title (with their date and posts), not bare dates.
+    assert " ".join(cell.get_text().split()) == "1 chat: Leases in 2027 9 Jul 2026 · 1 post"
     feed = _feed(hub.site)
     announcement = next(e for e in feed.entries if e.link.endswith("/leases/"))
     assert "A 45-minute chat on X" in announcement.summary and "minutes chat" not in announcement.summary

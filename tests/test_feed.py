@@ -122,9 +122,10 @@ def test_announcement_has_social_cards(make_hub):
     assert meta("twitter:image") == "https://img.example.org/leases.png"
     assert meta("twitter:site") == "@HostCo"
     assert "<leases>" not in (hub.site / "chats/leases/index.html").read_text()
-    plain = hub.html("chats/plain/")
-    assert plain.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
-    assert plain.find("meta", attrs={"property": "og:image"}) is None
+    plain = hub.html("chats/plain/")  # no image of its own: its generated card
+    assert plain.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+    image = plain.find("meta", attrs={"property": "og:image"})["content"]
+    assert image.startswith("https://hub.example.org/tenants/chats/plain/card.png?v=")
     assert "#Tenants" in plain.find("meta", attrs={"property": "og:description"})["content"]
 
 
@@ -134,4 +135,5 @@ def test_no_og_url_without_site_url(make_hub):
     hub.build()
     soup = hub.html("chats/leases/")
     assert soup.find("meta", attrs={"property": "og:url"}) is None
-    assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    # The card is still there, by a link relative to the page (absolute ones need site_url).
+    assert soup.find("meta", attrs={"property": "og:image"})["content"].startswith("card.png?v=")

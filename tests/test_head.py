@@ -54,7 +54,11 @@ def test_an_override_keeps_head_tags_and_assets(make_hub, override):
             if m.get("content")}
     assert meta["og:url"] == SITE_URL + "chats/leases/"
     assert meta["og:title"] == "Leases in 2027"
-    assert meta["twitter:card"] == "summary" and meta["twitter:site"] == "@HostCo"
+    assert meta["twitter:site"] == "@HostCo"
+    # Issue 14: every announcement has a social card (its own image, or the one chathub draws).
+    assert meta["twitter:card"] == "summary_large_image"
+    assert meta["og:image"].startswith(SITE_URL + "chats/leases/card.png?v=")
+    assert (site / "chats/leases/card.png").is_file()
     if override == "main.html":
         assert meta["x-own"] == "1"  # the hub's own block still renders
     # Each tag once, even with Material's own templates in play.

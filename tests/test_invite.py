@@ -315,14 +315,14 @@ def test_hidden_questions_stay_off_the_invite_page(make_hub, run_cli):
     assert "lease would you sign" in out  # the host still gets them
 
 
-def test_announcement_links_to_its_invite_kit(make_hub):
+def test_the_kit_is_for_the_team_not_linked_from_the_announcement(make_hub):
     hub = make_hub()
     hub.add_chat("leases", CHAT)
     hub.build()
-    links = hub.html("chats/leases/").select("ul.chathub-chat-links > li > a")
-    hrefs = [a["href"] for a in links]
-    assert "invite/" in hrefs
-    assert (hub.site / "chats/leases/invite/index.html").exists()
+    hrefs = [a["href"] for a in hub.html("chats/leases/").select("article a[href]")]
+    assert not [h for h in hrefs if "invite" in h]
+    kit = hub.html("chats/leases/invite/")
+    assert kit.find("meta", attrs={"name": "robots", "content": "noindex"}) is not None
 
 
 def test_example_hub_has_a_complete_kit_for_its_upcoming_chat(monkeypatch, run_cli):

@@ -151,8 +151,9 @@ def test_a_french_hub_lists_its_chats_in_french(make_hub):
     hub.build()
     home = hub.html("")
     assert home.html["lang"] == "fr"
-    card = home.select_one(".chathub-upcoming .chathub-card")
+    card = home.select_one(".chathub-hero")  # issue 14: the next chat leads as a hero
     assert "jeudi 13 août 2026 à 13 h 00 HAE" in card.get_text() and "1\u00a0heure" in card.get_text()
+    assert "Prochain clavardage" in card.get_text() and "Ajouter au calendrier" in card.get_text()
     index = hub.html("chats/")
     figures = index.select_one(".chathub-card-figures")
     assert figures.select_one('[data-figure="posts"]').get_text() == "1 publication"
@@ -164,7 +165,7 @@ def test_a_french_chat_in_an_english_hub_marks_its_title(make_hub):
     hub = make_hub()
     hub.add_chat("baux", FRENCH)
     hub.build()
-    title = hub.html("").select_one(".chathub-card-title")
+    title = hub.html("").select_one(".chathub-hero-title a, .chathub-card-title")
     assert title["lang"] == "fr" and title.get_text() == "Les baux en 2027"
 
 

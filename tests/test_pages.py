@@ -83,7 +83,8 @@ def test_index_orders_upcoming_then_past_and_paginates(make_hub):
     page = "chats/"
     while True:
         soup = hub.html(page)
-        order += [a["href"].strip("./").split("/")[-1] for a in soup.select(".chathub-card-title")]
+        order += [a["href"].strip("./").split("/")[-1]
+                  for a in soup.select(".chathub-hero-title a, .chathub-card-title")]
         nxt = soup.select_one(".chathub-pagination a[rel=next]")
         if not nxt:
             break
@@ -110,8 +111,9 @@ def test_home_page_lists_upcoming_chats(make_hub):
     hub.add_chat("soon", CHAT)
     hub.add_chat("gone", CHAT.replace("2026-07-09", "2026-01-09"))
     hub.build()
-    cards = [a["href"] for a in hub.html("").select(".chathub-upcoming a.chathub-card-title")]
-    assert cards == ["chats/soon/"]
+    home = hub.html("")
+    assert [a["href"] for a in home.select(".chathub-hero-title a")] == ["chats/soon/"]
+    assert not home.select(".chathub-card")  # "gone" is over; "soon" is the hero
 
 
 def test_hidden_questions_stay_out_until_the_chat_starts(make_hub):

@@ -81,6 +81,7 @@ class Chat:
     fetch_after: int | None = None  # minutes; None: the hub's fetch_after
     language: str | None = None  # BCP 47 tag of its pages and kit; None: the hub's language
     translation: str | None = None  # slug of the same chat in the other language
+    replaced_by: str = ""  # slug of the chat that takes a cancelled chat's place
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
@@ -151,6 +152,8 @@ class HubConfig:
     enabled: bool = True  # False: no chat is read; the index and people pages are notices
     feed_length: int = 50  # entries in feed.xml
     feed_ttl: int = 720  # minutes (RSS <ttl>)
+    social_cards: bool = True  # generate a social card image for announcements and recaps
+    palette: tuple[str, str] = ("indigo", "indigo")  # Material's primary and accent colour names
     custom_dir: Path | None = None  # the theme's custom_dir, whose chathub/ overrides templates
     language: str = "en"  # the hub's language: Material's theme.language (a BCP 47 tag)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))

@@ -425,6 +425,7 @@ FIELDS: dict[str, tuple[_Parser, Any]] = {
     "fetch_after": (_integer("fetch_after", 0, 24 * 60), None),
     "language": (_language, None),
     "translation": (_slug("translation"), None),
+    "replaced_by": (_slug("replaced_by"), ""),
 }
 
 
@@ -817,6 +818,49 @@ def _theme_language_position(path: Path) -> tuple[int, int]:
     return (root.start_mark.line + 1, root.start_mark.column + 1) if root is not None else (1, 1)
 
 
+def check_replacements(chats: list[Chat], config: HubConfig) -> Problems:
+    """Report ``replaced_by`` values that do not name a published chat that takes place."""
+    problems = Problems()
+    by_slug = {c.slug: c for c in chats}
+    for chat in chats:
+        target = chat.replaced_by
+        if not target:
+            continue
+        path = config.display_path(chat.source)
+        line, col = chat.position("replaced_by")
+        other = by_slug.get(target)
+        if other is None:
+            if any((config.chats_dir / f"{target}{suffix}").is_file() for suffix in (".yml", ".yaml")):
+                continue  # that file has errors of its own, reported with it
+            close = difflib.get_close_matches(target, list(by_slug), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            folder = config.display_path(config.chats_dir)
+            message = f"replaced_by: there is no chat {target!r} in {folder}/{hint}"
+        elif other is chat:
+            message = "replaced_by names this chat itself; name the chat that takes its place"
+        elif not other.published:
+            message = (f"replaced_by: {target!r} is a draft; publish it (status: scheduled) "
+                       "or name another chat")
+        elif other.cancelled:
+            message = f"replaced_by: {target!r} is cancelled too; name the chat that takes place"
+        elif not chat.cancelled:
+            problems.add(path, line, col, "replaced_by is shown only once this chat is cancelled "
+                         "(status: cancelled)", "warning")
+            continue
+        else:
+            continue
+        problems.add(path, line, col, message)
+    return problems
+
+
+def check_hub(chats: list[Chat], config: HubConfig) -> Problems:
+    """Problems between chat files: overlapping chats, translations and replacements that do not hold."""
+    problems = check_overlaps(chats, config)
+    problems.extend(check_translations(chats, config))
+    problems.extend(check_replacements(chats, config))
+    return problems
+
+
 def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hub, Problems]:
     """Read every chat of a hub (or just ``paths``); problems of all files are returned together."""
     problems = Problems()
@@ -828,16 +872,14 @@ def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hu
         if chat is not None:
             chats.append(chat)
     if paths is not None:
-        # Overlaps are judged against the whole hub, but reported only for the files asked about.
+        # Chats are judged against the whole hub, but reported only for the files asked about.
         asked = {p.resolve() for p in files}
         others = [c for c in load_hub(config)[0].chats if c.source.resolve() not in asked]
         wanted = {config.display_path(p) for p in files}
-        everyone = chats + others
-        for problem in check_overlaps(everyone, config).items + check_translations(everyone, config).items:
+        for problem in check_hub(chats + others, config).items:
             if problem.path in wanted:
                 problems.items.append(problem)
     else:
-        problems.extend(check_overlaps(chats, config))
-        problems.extend(check_translations(chats, config))
+        problems.extend(check_hub(chats, config))
         problems.extend(language_warning(config))
     return Hub(config, chats), problems

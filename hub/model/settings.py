@@ -99,10 +99,33 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         enabled=bool(_option(options, "enabled")),
         feed_length=_whole(options, "feed_length"),
         feed_ttl=_whole(options, "feed_ttl"),
+        social_cards=bool(_option(options, "social_cards")),
+        palette=_palette(site.get("theme")),
         custom_dir=_custom_dir(root, site.get("theme")),
         language=_theme_language(site.get("theme")),
         now=current_time(),
     )
+
+
+def _theme_option(theme: Any, name: str) -> Any:
+    """An option of the theme, from mkdocs.yml's mapping or from MkDocs' Theme object."""
+    if isinstance(theme, Mapping) or hasattr(theme, "get"):
+        return theme.get(name)
+    return None
+
+
+def _palette(theme: Any) -> tuple[str, str]:
+    """Material's primary and accent colour names (of the first scheme when there are several)."""
+    palette = _theme_option(theme, "palette")
+    if isinstance(palette, list):
+        palette = next((p for p in palette if isinstance(p, Mapping)), None)
+    if not isinstance(palette, Mapping):
+        palette = {}
+    names = []
+    for key in ("primary", "accent"):
+        value = palette.get(key)
+        names.append(str(value).strip().lower().replace(" ", "-") if value else "indigo")
+    return names[0], names[1]
 
 
 def _custom_dir(root: Path, theme: Any) -> Path | None:

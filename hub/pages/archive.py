@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..analysis.community import analyze_hub
 from ..model.chat import Hub
 from ..model.urls import archive_url
+from .cards import social_card
 from .page import Page, fingerprint, page_translator
 
 
@@ -26,7 +27,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             description=t.gettext(
                 "Every post of the %(tag)s chat \u201c%(title)s\u201d, %(date)s, by question.",
                 tag=chat.tag, title=chat.title, date=t.date(chat.start, "long")),
-            social={"type": "article", "image": chat.image},
+            social=social_card(hub, chat, "announcement"),  # the chat's card
             key=fingerprint("archive", data.keys[chat.slug]),
             language=t.tag,
             chat=chat.slug,

@@ -1,5 +1,5 @@
 """Calendars: ``chats/<slug>.ics`` for each published chat and ``calendar.ics`` for the hub,
-plus "add to Google Calendar" and Outlook links.
+plus "add to calendar" links for Google Calendar, Outlook.com and Microsoft 365.
 
 Output depends only on the chat files and their git history (never on the clock or on file
 times a checkout sets), so rebuilds, and fresh clones, give the same bytes.
@@ -20,11 +20,11 @@ from ..i18n.translator import Translator, translator_for
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
+from .networks import hashtag_links
 from .page import Asset
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
-
 
 
 def event_uid(chat: Chat, config: HubConfig) -> str:
@@ -44,8 +44,8 @@ def stamp(chat: Chat, history: History | None = None) -> datetime:
 
 
 def join_url(chat: Chat) -> str:
-    """Where the chat happens: the hashtag's live search on X."""
-    return f"https://x.com/search?q={quote(chat.tag, safe='')}&f=live"
+    """Where the chat happens: the hashtag's live page on its first network (X)."""
+    return hashtag_links(chat)[0].url
 
 
 def event_translator(chat: Chat, config: HubConfig) -> Translator:
@@ -155,9 +155,8 @@ def google_calendar_url(chat: Chat, config: HubConfig) -> str:
     return f"https://calendar.google.com/calendar/render?{query}"
 
 
-def outlook_calendar_url(chat: Chat, config: HubConfig) -> str:
-    """Outlook on the web's "new event" form, filled in."""
-    query = urlencode({
+def _outlook_query(chat: Chat, config: HubConfig) -> str:
+    return urlencode({
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": summary(chat, config),
@@ -166,7 +165,16 @@ def outlook_calendar_url(chat: Chat, config: HubConfig) -> str:
         "body": _link_details(chat, config),
         "location": join_url(chat),
     }, quote_via=quote)
-    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"
+
+
+def outlook_calendar_url(chat: Chat, config: HubConfig) -> str:
+    """Outlook on the web's "new event" form (personal accounts, outlook.com), filled in."""
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{_outlook_query(chat, config)}"
+
+
+def microsoft365_calendar_url(chat: Chat, config: HubConfig) -> str:
+    """The same form in Microsoft 365 (work and school accounts, outlook.office.com)."""
+    return f"https://outlook.office.com/calendar/0/deeplink/compose?{_outlook_query(chat, config)}"
 
 
 def files(hub: Hub) -> Iterator[Asset]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..analysis.community import analyze_hub
 from ..model.chat import Hub
 from ..model.urls import recap_url
+from .cards import social_card
 from .page import Page, fingerprint, page_translator
 
 
@@ -30,7 +31,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             description=t.gettext(
                 "Recap of the %(tag)s chat \u201c%(title)s\u201d: %(posts)s from %(participants)s.",
                 tag=chat.tag, title=chat.title, posts=posts, participants=people),
-            social={"type": "article", "image": chat.image},
+            social=social_card(hub, chat, "recap"),
             key=fingerprint("recap", data.keys[chat.slug],
                             [(c.user.key, n) for c, n in returning], [c.user.key for c in new]),
             language=t.tag,

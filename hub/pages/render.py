@@ -24,6 +24,9 @@ from ..model.safe_urls import http_url
 from ..model.urls import URL_HELPERS
 from ..resources import TEMPLATES
 from . import calendars
+from .networks import hashtag_links
+from .palette import hub_colours
+from .states import card_status, chat_state, time_until
 
 
 def relative_url(target: str, from_url: str) -> str:
@@ -146,8 +149,11 @@ class Renderer:
             safe_href=safe_href,
             google_calendar_url=calendars.google_calendar_url,
             outlook_calendar_url=calendars.outlook_calendar_url,
+            microsoft365_calendar_url=calendars.microsoft365_calendar_url,
         )
         env.globals.update(URL_HELPERS)  # chat_url(chat), archive_url(chat)… for templates
+        env.globals.update(chat_state=chat_state, card_status=card_status, time_until=time_until,
+                           hashtag_links=hashtag_links, hub_colours=hub_colours)
         return env
 
     def templates_key(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..model.chat import Hub
-from . import announcement, archive, assets, calendars, disabled, feeds, listing, people, recap
+from . import announcement, archive, assets, calendars, cards, disabled, feeds, listing, people, recap
 from . import invite as invite_page
 from .page import Asset, Page, Site
 from .render import Renderer
@@ -23,7 +23,7 @@ def page_builders() -> list[PageBuilder]:
 
 def asset_builders() -> list[AssetBuilder]:
     """Every module that adds non-HTML files."""
-    return [assets.files, calendars.files, feeds.files]
+    return [assets.files, calendars.files, feeds.files, cards.files]
 
 
 def plan_site(hub: Hub) -> Site:
