@@ -1,0 +1,85 @@
+/* chathub: the filter box of archive and people pages (by person or word). Without this script
+   the box stays hidden and every post shows. No third-party code, no requests. */
+(function () {
+  "use strict";
+
+  function normalize(text) {
+    return (text || "").toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  /* Items are posts (article[data-author]) or people rows (tr[data-author]). */
+  function setUp(root) {
+    var form = root.querySelector("form[data-chathub-filter]");
+    if (!form || form.getAttribute("data-chathub-ready")) return;
+    form.setAttribute("data-chathub-ready", "1");
+    var scope = form.closest("[data-chathub-archive], [data-chathub-people]") || root;
+    var input = form.querySelector("input");
+    var status = form.querySelector("output");
+    var items = Array.prototype.map.call(scope.querySelectorAll("[data-author]"), function (el) {
+      var text = el.querySelector(".chathub-post-text");
+      return {
+        el: el,
+        holder: el.closest("li.chathub-entry") || el,
+        author: normalize(el.getAttribute("data-author")),
+        words: normalize(el.getAttribute("data-author") + " " + (text ? text.textContent : el.textContent))
+      };
+    });
+    var sections = scope.querySelectorAll("section.chathub-section");
+    items.forEach(function (item) { item.section = item.el.closest("section.chathub-section"); });
+
+    function matches(item, terms) {
+      return terms.every(function (term) {
+        return term.charAt(0) === "@" ? item.author.indexOf(term) !== -1 : item.words.indexOf(term) !== -1;
+      });
+    }
+
+    function apply() {
+      var terms = normalize(input.value.trim()).split(/\s+/).filter(Boolean);
+      var keep = new Set();
+      var live = new Set();
+      var shown = 0;
+      items.forEach(function (item) {
+        if (terms.length && !matches(item, terms)) return;
+        shown++;
+        /* A thread entry stays visible when it or any reply under it matches. */
+        for (var el = item.holder; el && el !== scope; el = el.parentElement) {
+          if (el === item.holder || el.matches("li.chathub-entry")) keep.add(el);
+        }
+        if (item.section) live.add(item.section);
+      });
+      items.forEach(function (item) {
+        item.holder.classList.toggle("chathub-is-filtered-out", !keep.has(item.holder));
+      });
+      Array.prototype.forEach.call(sections, function (section) {
+        section.classList.toggle("chathub-is-filtered-out", terms.length > 0 && !live.has(section));
+      });
+      status.textContent = terms.length ? shown + " of " + items.length + " match" : "";
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(apply, 80);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      apply();
+    });
+    form.hidden = false;
+    var wanted = new URLSearchParams(window.location.search).get("q");
+    if (wanted) {
+      input.value = wanted;
+      apply();
+    }
+  }
+
+  function enhance() { setUp(document); }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(enhance);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+})();
