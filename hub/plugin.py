@@ -25,6 +25,7 @@ from .kit import texts as invite
 from .kit.check import check_kit
 from .model.chat import Hub
 from .model.loader import load_hub
+from .model.networks import NETWORKS
 from .model.problems import HubError, Problems
 from .model.settings import ConfigError, make_config, site_url_warning
 from .model.zones import fixed_offset_warning, zone_problem
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mkdocs.plugins.chathub")
 UPCOMING_MARKER = "<!-- chathub:upcoming -->"
-TRANSCRIPT_SUFFIX = ".tweets.json"
+TRANSCRIPT_SUFFIXES = tuple(network.suffix for network in NETWORKS.values())
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _LANG_ATTR = re.compile(r"""\slang\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 
@@ -99,7 +100,7 @@ def insert_head(html: str, head: str) -> str:
 
 def _private(file: File, chats_dir: Path) -> bool:
     """A file in chats/ (when it sits inside docs_dir) or any raw transcript."""
-    if file.src_uri.endswith(TRANSCRIPT_SUFFIX):
+    if file.src_uri.endswith(TRANSCRIPT_SUFFIXES):
         return True
     source = getattr(file, "abs_src_path", None)
     return bool(source) and Path(source).resolve().is_relative_to(chats_dir.resolve())
@@ -119,6 +120,9 @@ class ChatHubConfig(base.Config):
     feed_length = c.Type(int, default=50)
     feed_ttl = c.Type(int, default=720)
     social_cards = c.Type(bool, default=True)
+    networks = c.ListOfItems(c.Choice(("x", "bluesky", "mastodon")), default=["x"])
+    mastodon_instances = c.ListOfItems(c.Type(str), default=["mastodon.social"])
+    mastodon_max_characters = c.Type(int, default=500)
 
 
 class ChatHubPlugin(BasePlugin[ChatHubConfig]):

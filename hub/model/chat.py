@@ -8,26 +8,48 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .networks import DEFAULT_MASTODON_INSTANCES, DEFAULT_NETWORKS, NETWORKS
+
 STATUSES = ("scheduled", "draft", "cancelled")
 
 
 @dataclass(frozen=True)
 class Person:
-    """Someone on X, named by handle (stored without the ``@``)."""
+    """Someone with an account on one network or more: ``handle`` on X (stored without the
+    ``@``; empty when they are not on X), ``bluesky`` (a handle) and ``mastodon``
+    (``user@server``)."""
 
-    handle: str
+    handle: str = ""
     name: str = ""
     bio: str = ""
     url: str = ""
     avatar: str = ""
+    bluesky: str = ""
+    mastodon: str = ""
+
+    @property
+    def accounts(self) -> dict[str, str]:
+        """Network name -> account, for the networks the person has one on (X first)."""
+        found = {"x": self.handle, "bluesky": self.bluesky, "mastodon": self.mastodon}
+        return {name: account for name, account in found.items() if account}
+
+    def account(self, network: str) -> str:
+        return self.accounts.get(network, "")
+
+    @property
+    def primary(self) -> tuple[str, str]:
+        """The network and account that name the person where no network is given."""
+        return next(iter(self.accounts.items()), ("x", self.handle))
 
     @property
     def at(self) -> str:
-        return f"@{self.handle}"
+        network, account = self.primary
+        return NETWORKS[network].at(account)
 
     @property
     def profile_url(self) -> str:
-        return f"https://x.com/{self.handle}"
+        network, account = self.primary
+        return NETWORKS[network].profile_url(account)
 
     @property
     def display_name(self) -> str:
@@ -35,8 +57,15 @@ class Person:
 
     @property
     def key(self) -> str:
-        """Case-insensitive identity, as X treats handles."""
-        return self.handle.lower()
+        """Case-insensitive identity, as X treats handles (another network's account for people
+        who are not on X)."""
+        network, account = self.primary
+        return account.lower() if network == "x" else f"{network}:{account.lower()}"
+
+    @property
+    def account_keys(self) -> list[str]:
+        """Every account as ``network:account`` (lowercased), as posts' authors are matched."""
+        return [f"{network}:{account.lower()}" for network, account in self.accounts.items()]
 
 
 @dataclass(frozen=True)
@@ -82,6 +111,8 @@ class Chat:
     language: str | None = None  # BCP 47 tag of its pages and kit; None: the hub's language
     translation: str | None = None  # slug of the same chat in the other language
     replaced_by: str = ""  # slug of the chat that takes a cancelled chat's place
+    networks: list[str] = field(default_factory=lambda: list(DEFAULT_NETWORKS))
+    mastodon_instances: list[str] = field(default_factory=lambda: list(DEFAULT_MASTODON_INSTANCES))
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
@@ -120,7 +151,31 @@ class Chat:
 
     @property
     def transcript_path(self) -> Path:
-        return self.source.with_name(f"{self.slug}.tweets.json")
+        """The X transcript (``transcript_file`` names every network's)."""
+        return self.transcript_file("x")
+
+    def transcript_file(self, network: str) -> Path:
+        """Where the chat's transcript of ``network`` is kept: ``<slug>.tweets.json``,
+        ``<slug>.bsky.json``, ``<slug>.mastodon.json``."""
+        return self.source.with_name(f"{self.slug}{NETWORKS[network].suffix}")
+
+    @property
+    def transcript_files(self) -> dict[str, Path]:
+        """Network name -> transcript path, for every network that has one stored."""
+        return {name: path for name in NETWORKS if (path := self.transcript_file(name)).exists()}
+
+    @property
+    def has_transcript(self) -> bool:
+        return bool(self.transcript_files)
+
+    def runs_on(self, network: str) -> bool:
+        return network in self.networks
+
+    @property
+    def network_labels(self) -> str:
+        """The chat's networks for people: ``X``, ``X and Bluesky``, ``X, Bluesky and Mastodon``."""
+        labels = [NETWORKS[n].label for n in self.networks]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
     def has_started(self, now: datetime) -> bool:
         return now >= self.start
@@ -154,6 +209,9 @@ class HubConfig:
     feed_ttl: int = 720  # minutes (RSS <ttl>)
     social_cards: bool = True  # generate a social card image for announcements and recaps
     palette: tuple[str, str] = ("indigo", "indigo")  # Material's primary and accent colour names
+    networks: list[str] = field(default_factory=lambda: list(DEFAULT_NETWORKS))
+    mastodon_instances: list[str] = field(default_factory=lambda: list(DEFAULT_MASTODON_INSTANCES))
+    mastodon_max_characters: int = 500
     custom_dir: Path | None = None  # the theme's custom_dir, whose chathub/ overrides templates
     language: str = "en"  # the hub's language: Material's theme.language (a BCP 47 tag)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))

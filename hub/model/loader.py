@@ -19,6 +19,7 @@ import yaml
 
 from ..i18n.languages import language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
+from .networks import NETWORKS, instance_problem
 from .problems import Problems
 from .safe_urls import http_url
 from .zones import fixed_offset_warning, zone_problem
@@ -29,8 +30,10 @@ HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 HASHTAG_EXTRA = set("\u00b7\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
                     "\u3003\u0f0b\u0f0c")
 POST_ID_RE = re.compile(r"^\d{1,25}$")
+# Posts of other networks: a Bluesky post's AT URI, a Mastodon status's URI or URL.
+POST_URI_RE = re.compile(r"^(at://did:[a-z0-9:._-]+/app\.bsky\.feed\.post/[A-Za-z0-9._~:-]+|https?://\S+)$")
 START_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
-PERSON_KEYS = ("handle", "name", "bio", "url", "avatar")
+PERSON_KEYS = ("handle", "bluesky", "mastodon", "name", "bio", "url", "avatar")
 QUESTION_KEYS = ("text", "minutes")
 
 # Bounds on the work a chat file can cause (README, "Limits"). A chat file is a few kilobytes.
@@ -55,6 +58,7 @@ class _Ctx:
     problems: Problems
     config: HubConfig
     lines: list[str] = field(default_factory=list)
+    people: list[tuple[Person, yaml.Node, str]] = field(default_factory=list)  # checked per network
 
     def error(self, node: yaml.Node, message: str) -> None:
         self.problems.add(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
@@ -189,6 +193,20 @@ def _check_keys(node: yaml.MappingNode, ctx: _Ctx, known: Iterable[str], what: s
             ctx.error(key_node, f"unknown key {_short(key)} in {what}{hint}")
 
 
+def _account(node: yaml.Node, ctx: _Ctx, network: str, value: str) -> str | None:
+    """An account on ``network`` as a chat file writes it (X: ``_handle``)."""
+    if network == "x":
+        return _handle(node, ctx, value)
+    spec = NETWORKS[network]
+    account = spec.account(value)
+    if account is None:
+        kind = ("a Bluesky handle (a domain name like name.bsky.social, or a DID)"
+                if network == "bluesky" else "a Mastodon account (\"@user@server\", like "
+                "\"@name@mastodon.social\")")
+        ctx.error(node, f"{value!r} is not {kind}")
+    return account
+
+
 def _person(what: str) -> _Parser:
     def parse(node: yaml.Node, ctx: _Ctx) -> Person | None:
         if isinstance(node, yaml.ScalarNode):
@@ -196,19 +214,28 @@ def _person(what: str) -> _Parser:
             if value is None:
                 return None
             handle = _handle(node, ctx, value)
-            return Person(handle) if handle else None
+            person = Person(handle) if handle else None
+            if person:
+                ctx.people.append((person, node, what))
+            return person
         if not isinstance(node, yaml.MappingNode):
             ctx.error(node, f"{what} must be \"@handle\" or a mapping with a handle")
             return None
         _check_keys(node, ctx, PERSON_KEYS, what)
         fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-        if "handle" not in fields:
-            ctx.error(node, f"{what} needs a handle, like handle: \"@name\"")
+        if not any(key in fields for key in ("handle", "bluesky", "mastodon")):
+            ctx.error(node, f"{what} needs an account: handle: \"@name\" (X), bluesky: "
+                      "name.bsky.social or mastodon: \"@name@mastodon.social\"")
             return None
         ok = True
-        value = _scalar(fields["handle"], ctx, f"{what} handle")
-        handle = _handle(fields["handle"], ctx, value) if value is not None else None
-        ok &= handle is not None
+        accounts: dict[str, str] = {}
+        for key, network in (("handle", "x"), ("bluesky", "bluesky"), ("mastodon", "mastodon")):
+            if key not in fields:
+                continue
+            value = _scalar(fields[key], ctx, f"{what} {key}")
+            account = _account(fields[key], ctx, network, value) if value is not None else None
+            ok &= account is not None
+            accounts[key] = account or ""
         extras: dict[str, str] = {}
         for key in ("name", "bio"):
             if key in fields:
@@ -220,9 +247,60 @@ def _person(what: str) -> _Parser:
                 url = _http_url(fields[key], ctx, f"{what} {key}")
                 ok &= url is not None
                 extras[key] = url or ""
-        return Person(handle, **extras) if ok and handle else None
+        if not ok:
+            return None
+        person = Person(**accounts, **extras)
+        ctx.people.append((person, node, what))
+        return person
 
     return parse
+
+
+def _networks(node: yaml.Node, ctx: _Ctx) -> list[str] | None:
+    """``networks: [x, bluesky, mastodon]``: where the chat runs."""
+    if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+        items: list[yaml.Node] = [node]
+    elif isinstance(node, yaml.SequenceNode) and node.value:
+        items = list(node.value)
+    else:
+        ctx.error(node, f"networks must be a list of networks, like [x, bluesky]; known: "
+                  f"{', '.join(NETWORKS)}")
+        return None
+    names: list[str] = []
+    for item in items:
+        value = _scalar(item, ctx, "a network")
+        if value is None:
+            return None
+        name = value.strip().lower()
+        if name not in NETWORKS:
+            close = difflib.get_close_matches(name, list(NETWORKS), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known networks: {', '.join(NETWORKS)}"
+            ctx.error(item, f"unknown network {value!r}{hint}")
+            return None
+        if name in names:
+            ctx.error(item, f"network {name!r} is listed twice")
+            return None
+        names.append(name)
+    return names
+
+
+def _instance(node: yaml.Node, ctx: _Ctx) -> str | None:
+    value = _scalar(node, ctx, "a Mastodon server")
+    if value is None:
+        return None
+    problem = instance_problem(value)
+    if problem:
+        ctx.error(node, f"mastodon_instances: {problem}")
+        return None
+    return value.strip().lower()
+
+
+def _instances(node: yaml.Node, ctx: _Ctx) -> list[str] | None:
+    servers = _list_of(_instance, "mastodon_instances")(node, ctx)
+    if servers is not None and not servers:
+        ctx.error(node, "mastodon_instances needs at least one server, like [mastodon.social]")
+        return None
+    return None if servers is None else list(dict.fromkeys(servers))
 
 
 def _list_of(item: _Parser, what: str) -> _Parser:
@@ -331,10 +409,16 @@ def _hide_entry(node: yaml.Node, ctx: _Ctx) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    if POST_ID_RE.match(value):
-        return value
-    handle = _handle(node, ctx, value)
-    return handle.lower() if handle else None
+    if POST_ID_RE.match(value) or POST_URI_RE.match(value):
+        return value.lower()
+    for network in NETWORKS.values():
+        account = network.account(value)
+        if account is not None:
+            return account.lower()
+    ctx.error(node, f"{value!r} is not an account or a post: write an X handle (\"@name\"), a "
+              "Bluesky handle (name.bsky.social), a Mastodon account (\"@name@server\") or a post's "
+              "id or URI")
+    return None
 
 
 def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
@@ -342,8 +426,9 @@ def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    if not POST_ID_RE.match(value):
-        ctx.error(node, f"{_short(value)} is not a post id (digits only; quote it to keep every digit)")
+    if not (POST_ID_RE.match(value) or POST_URI_RE.match(value)):
+        ctx.error(node, f"{_short(value)} is not a post id (digits only; quote it to keep every digit) "
+                  "or a post's URI (at://… on Bluesky, https://… on Mastodon)")
         return None
     return value
 
@@ -426,6 +511,8 @@ FIELDS: dict[str, tuple[_Parser, Any]] = {
     "language": (_language, None),
     "translation": (_slug("translation"), None),
     "replaced_by": (_slug("replaced_by"), ""),
+    "networks": (_networks, None),
+    "mastodon_instances": (_instances, None),
 }
 
 
@@ -700,6 +787,10 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     if failed or start is None:  # a chat with only other problems still loads, for later checks
         return None, problems
     values.update(start=start, timezone=zone_name)
+    values["networks"] = values["networks"] or list(config.networks)
+    values["mastodon_instances"] = values["mastodon_instances"] or list(config.mastodon_instances)
+    if not _check_accounts(ctx, values["networks"]):
+        return None, problems
     return Chat(slug=slug, source=path, positions=positions, **values), problems
 
 
@@ -717,6 +808,22 @@ def field_problems(name: str, value: str, config: HubConfig) -> Problems:
         return problems
     FIELDS[name][0](node, _Ctx("", problems, config, [source]))
     return problems
+
+
+def _check_accounts(ctx: _Ctx, networks: list[str]) -> bool:
+    """Every person has an account on one of the chat's networks at least, and an X handle when
+    the chat runs on X."""
+    ok = True
+    labels = " or ".join(NETWORKS[n].label for n in networks)
+    for person, node, what in ctx.people:
+        if "x" in networks and not person.handle:
+            ctx.error(node, f"{what} needs an X handle (handle: \"@name\"): this chat runs on X")
+            ok = False
+        elif not any(person.account(n) for n in networks):
+            keys = ", ".join("handle" if n == "x" else n for n in networks)
+            ctx.error(node, f"{what} has no account on {labels}, where this chat runs; add {keys}")
+            ok = False
+    return ok
 
 
 def find_chat_files(chats_dir: Path) -> list[Path]:

@@ -25,6 +25,7 @@ DEFAULT_LEAD_KEYWORDS = [
 ]
 
 from .chat import HubConfig  # noqa: E402
+from .networks import DEFAULT_MASTODON_INSTANCES, DEFAULT_NETWORKS, NETWORKS, instance_problem  # noqa: E402
 
 
 class ConfigError(Exception):
@@ -101,6 +102,9 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         feed_ttl=_whole(options, "feed_ttl"),
         social_cards=bool(_option(options, "social_cards")),
         palette=_palette(site.get("theme")),
+        networks=_networks(options.get("networks")),
+        mastodon_instances=_instances(options.get("mastodon_instances")),
+        mastodon_max_characters=_whole(options, "mastodon_max_characters"),
         custom_dir=_custom_dir(root, site.get("theme")),
         language=_theme_language(site.get("theme")),
         now=current_time(),
@@ -126,6 +130,30 @@ def _palette(theme: Any) -> tuple[str, str]:
         value = palette.get(key)
         names.append(str(value).strip().lower().replace(" ", "-") if value else "indigo")
     return names[0], names[1]
+
+
+def _networks(value: Any) -> list[str]:
+    """The hub's default networks (option ``networks``), checked."""
+    if value is None or value == []:
+        return list(DEFAULT_NETWORKS)
+    names = [value] if isinstance(value, str) else list(value)
+    for name in names:
+        if str(name).lower() not in NETWORKS:
+            raise ConfigError(f"the chathub option networks: unknown network {name!r}; known networks: "
+                              f"{', '.join(NETWORKS)}")
+    return list(dict.fromkeys(str(n).lower() for n in names))
+
+
+def _instances(value: Any) -> list[str]:
+    """The Mastodon servers to read hashtags from (option ``mastodon_instances``), checked."""
+    if value is None or value == []:
+        return list(DEFAULT_MASTODON_INSTANCES)
+    names = [value] if isinstance(value, str) else list(value)
+    for name in names:
+        problem = instance_problem(str(name))
+        if problem:
+            raise ConfigError(f"the chathub option mastodon_instances: {problem}")
+    return list(dict.fromkeys(str(n).strip().lower() for n in names))
 
 
 def _custom_dir(root: Path, theme: Any) -> Path | None:
