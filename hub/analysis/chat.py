@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..i18n.translator import N_
-from ..model.chat import Chat, Question
+from ..model.chat import Chat, Person, Question
 from ..transcripts.posts import Document, Post, User
 
 # Before a label: spaces, @mentions, #hashtags, and punctuation or emoji ("👉 A1:", ".@x A1").
@@ -68,9 +69,10 @@ class Section:
     key: str  # "intro", "q1", "q2"…, "other"
     title: str
     number: int | None = None
-    question: Entry | None = None  # the host's or a moderator's question post
+    question: Entry | None = None  # the host's or a moderator's question post (the first one)
     entries: list[Entry] = field(default_factory=list)  # top-level posts, oldest first
     count: int = 0  # posts in the section, replies included
+    questions: list[Entry] = field(default_factory=list)  # the question post on each network
 
     @property
     def label(self) -> str:
@@ -87,6 +89,7 @@ class Figures:
     reposts: int = 0
     likes: int = 0
     impressions: int | None = None
+    networks: dict[str, Figures] = field(default_factory=dict)  # per network, when there are several
 
 
 @dataclass
@@ -148,6 +151,11 @@ class Analysis:
     entries: dict[str, Entry]  # post id -> entry
 
     @property
+    def networks(self) -> list[str]:
+        """The networks the chat's posts came from, in order of first post."""
+        return list(dict.fromkeys(p.network for p in self.posts))
+
+    @property
     def top_contributors(self) -> list[Contributor]:
         return [c for c in self.contributors if c.role not in ("host", "moderator")][:TOP_CONTRIBUTORS]
 
@@ -156,8 +164,14 @@ class Analysis:
 
 
 def is_hidden(post: Post, hide: frozenset[str]) -> bool:
-    """A post is hidden when its id, its author's handle (any case) or author id is listed."""
-    return post.id in hide or post.author.handle.lower() in hide or post.author.id in hide
+    """A post is hidden when its id (or URL), its author's handle (any case) or author id is
+    listed."""
+    if not hide:
+        return False
+    author = post.author
+    return (post.id in hide or author.handle.lower() in hide or author.id in hide
+            or (post.network != "x" and (post.id.lower() in hide or post.url.lower() in hide
+                                         or author.id.lower() in hide)))
 
 
 def question_number(post: Post) -> int | None:
@@ -183,28 +197,68 @@ def answer_number(post: Post, asked: dict[int, datetime]) -> int | None:
 
 
 def _roles(chat: Chat) -> dict[str, str]:
-    roles = {g.key: "guest" for g in chat.guests}
-    roles.update({m.key: "moderator" for m in chat.moderators})
-    roles[chat.host.key] = "host"
+    """``network:account`` -> role, for every account of the chat's people."""
+    roles = {a: "guest" for g in chat.guests for a in g.account_keys}
+    roles.update({a: "moderator" for m in chat.moderators for a in m.account_keys})
+    roles.update({a: "host" for a in chat.host.account_keys})
     return roles
+
+
+class _Roles(dict[str, str]):
+    """The role of each author (by user key), worked out once per author."""
+
+    def __init__(self, accounts: dict[str, str]) -> None:
+        super().__init__()
+        self.accounts = accounts
+
+    def of(self, user: User) -> str:
+        role = self.get(user.key)
+        if role is None:
+            role = self[user.key] = next((self.accounts[a] for a in user.accounts
+                                          if a in self.accounts), "")
+        return role
+
+
+def person_identities(people: list[Person]) -> dict[str, str]:
+    """``network:account`` -> one key per person, for people who declare accounts on several
+    networks (their posts on each count as one person's)."""
+    identities: dict[str, str] = {}
+    for person in people:
+        keys = person.account_keys
+        if len(keys) < 2:
+            continue
+        known = next((identities[k] for k in keys if k in identities), f"person:{keys[0]}")
+        for key in keys:
+            identities.setdefault(key, known)
+    return identities
+
+
+def identity(user: User, identities: Mapping[str, str]) -> str:
+    """Who wrote a post, across networks: the person when the chat files join the accounts."""
+    if identities:
+        for account in user.accounts:
+            if account in identities:
+                return identities[account]
+    return user.key
 
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w{3,}", text.lower())}
 
 
-def _pick_questions(candidates: dict[int, list[Post]], questions: dict[int, Question]
-                    ) -> dict[int, Post]:
-    """The question post for each number: the one most like the chat's question, else the first."""
-    chosen: dict[int, Post] = {}
-    for number, posts in candidates.items():
+def _pick_questions(candidates: dict[tuple[str, int], list[Post]], questions: dict[int, Question]
+                    ) -> dict[tuple[str, int], Post]:
+    """The question post for each network and number: the one most like the chat's question,
+    else the first."""
+    chosen: dict[tuple[str, int], Post] = {}
+    for (network, number), posts in candidates.items():
         wanted = _words(questions[number].text) if number in questions else set()
 
         def score(post: Post, wanted: set[str] = wanted) -> float:
             return len(wanted & _words(post.text)) / len(wanted) if wanted else 0.0
 
         best = max(score(p) for p in posts)
-        chosen[number] = next(p for p in posts if score(p) == best)
+        chosen[network, number] = next(p for p in posts if score(p) == best)
     return chosen
 
 
@@ -234,12 +288,22 @@ def _has_question(text: str) -> bool:
                for i in range(0, len(parts) - 1, 2))
 
 
-def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = frozenset()) -> Analysis:
-    """Structure a chat's transcript by question and compute its figures."""
+def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = frozenset(),
+            identities: Mapping[str, str] | None = None) -> Analysis:
+    """Structure a chat's transcript (of every network) by question and compute its figures.
+
+    ``identities`` joins one person's accounts on several networks (default: as the chat's own
+    people declare them).
+    """
     hide = frozenset(hide)
     zone = chat.zone
-    roles = _roles(chat)
-    team = {k for k, r in roles.items() if r in ("host", "moderator")}
+    roles = _Roles(_roles(chat))
+    people = [chat.host, *chat.moderators, *chat.guests]
+    joined = person_identities(people) if identities is None else identities
+
+    def in_team(user: User) -> bool:
+        return roles.of(user) in ("host", "moderator")
+
     questions = {q.number: q for q in chat.questions}
     known = {**document.referenced, **{p.id: p for p in document.posts}}
 
@@ -252,29 +316,35 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     posts = [p for p in visible if not p.is_retweet]
     by_id = {p.id: p for p in posts}
 
-    # Question posts: the team's posts labelled Qn, from the transcript or its includes.
-    candidates: dict[int, list[Post]] = {}
+    # Question posts: the team's posts labelled Qn, from the transcript or its includes, on
+    # each network.
+    candidates: dict[tuple[str, int], list[Post]] = {}
     early, late = chat.start_utc - timedelta(hours=1), chat.end_utc + timedelta(hours=1)
     for post in sorted((p for p in known.values() if not p.is_retweet and not is_hidden(p, hide)),
                        key=lambda p: (p.created_at, p.id)):
         if post.id in document.referenced and not early <= post.created_at <= late:
             continue  # an older post someone quoted or answered is not this chat's question
-        number = question_number(post) if post.author.handle.lower() in team else None
+        number = question_number(post) if in_team(post.author) else None
         if number and (number in questions or not questions):
-            candidates.setdefault(number, []).append(post)
-    chosen = _pick_questions(candidates, questions)
-    for post in chosen.values():
-        if post.id not in by_id:  # asked without the hashtag: the transcript only refers to it
-            by_id[post.id] = post
-            posts.append(post)
+            candidates.setdefault((post.network, number), []).append(post)
+    picked = _pick_questions(candidates, questions)
+    every: dict[int, list[Post]] = {}
+    for (_, number), post in sorted(picked.items(), key=lambda i: (i[1].created_at, i[1].id)):
+        every.setdefault(number, []).append(post)
+    chosen = {number: found[0] for number, found in every.items()}  # the first on any network
+    for found in every.values():
+        for post in found:
+            if post.id not in by_id:  # asked without the hashtag: the transcript only refers to it
+                by_id[post.id] = post
+                posts.append(post)
     posts.sort(key=lambda p: (p.created_at, len(p.id), p.id))
-    question_ids = {p.id: n for n, p in chosen.items()}
+    question_ids = {p.id: n for n, found in every.items() for p in found}
     asked = {n: p.created_at for n, p in chosen.items()}
     by_time = sorted((p.created_at, n) for n, p in chosen.items())
+    chat_day = chat.start.date()
 
     def make_entry(post: Post) -> Entry:
-        return Entry(post, post.created_at.astimezone(zone), roles.get(post.author.handle.lower(), ""),
-                     chat_day=chat.start.date())
+        return Entry(post, post.created_at.astimezone(zone), roles.of(post.author), chat_day=chat_day)
 
     entries = {p.id: make_entry(p) for p in posts}
     numbers = sorted(set(questions) | set(chosen))
@@ -292,7 +362,7 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
         return f"q{[n for moment, n in by_time if moment <= post.created_at][-1]}"
 
     def label_of(post: Post) -> int | None:
-        if post.author.handle.lower() in team:
+        if in_team(post.author):
             number = question_number(post)
             if number in numbers:
                 return number
@@ -325,8 +395,9 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     for number in numbers:
         text = questions[number].text if number in questions else (
             chosen[number].text if number in chosen else f"Question {number}")
-        sections[f"q{number}"] = Section(f"q{number}", text, number,
-                                         question=entries[chosen[number].id] if number in chosen else None)
+        sections[f"q{number}"] = Section(
+            f"q{number}", text, number, question=entries[chosen[number].id] if number in chosen else None,
+            questions=[entries[p.id] for p in every.get(number, ())])
     sections["other"] = Section("other", N_("After the chat") if chosen else N_("Posts"))
 
     _nest(posts, entries, place, sections, by_id, known, hide, document)
@@ -337,11 +408,12 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     shown = [s for s in ordered if s.count or s.number is not None]
 
     contributors = _contributors(posts, roles)
+    team = {p.author.key for p in posts if in_team(p.author)}
     return Analysis(
         chat=chat,
         posts=posts,
         sections=shown,
-        figures=_figures(posts, visible),
+        figures=_figures(posts, visible, joined),
         contributors=contributors,
         highlights=_highlights(chat, shown, entries, place, team),
         unanswered=_unanswered(posts, entries, team, hide, known),
@@ -355,7 +427,7 @@ def _nest(posts: list[Post], entries: dict[str, Entry], place: dict[str, str],
           sections: dict[str, Section], by_id: dict[str, Post], known: dict[str, Post],
           hide: frozenset[str], document: Document) -> None:
     """Put each post under the post it answers, or at the top of its section."""
-    question_ids = {s.question.post.id for s in sections.values() if s.question}
+    question_ids = {e.post.id for s in sections.values() for e in s.questions}
     for post in posts:
         entry = entries[post.id]
         if post.quote_of and post.quote_of in known and not is_hidden(known[post.quote_of], hide):
@@ -404,21 +476,34 @@ def _reply_note(post: Post, parent_id: str, by_id: dict[str, Post], known: dict[
         href = f"#{parent.anchor}" if parent_id in by_id else parent.url
         return parent.author.at, href
     user = document.users.get(post.reply_to_user or "")
-    if user is None or not user.handle or user.handle.lower() in hide or user.id in hide:
+    if (user is None or not user.handle or user.handle.lower() in hide or user.id in hide
+            or not post.reply_to_url):
         return None
-    return user.at, f"https://x.com/{user.handle}/status/{parent_id}"
+    return user.at, post.reply_to_url
 
 
-def _figures(posts: list[Post], visible: list[Post]) -> Figures:
+def _figures(posts: list[Post], visible: list[Post], identities: Mapping[str, str]) -> Figures:
+    """The figures of the whole chat and, when its posts come from several networks, of each."""
+    total = _count(posts, visible, identities)
+    networks = list(dict.fromkeys(p.network for p in posts))
+    if len(networks) > 1:
+        total.networks = {n: _count([p for p in posts if p.network == n],
+                                    [p for p in visible if p.network == n], identities)
+                          for n in networks}
+    return total
+
+
+def _count(posts: list[Post], visible: list[Post], identities: Mapping[str, str]) -> Figures:
     impressions = [p.metrics.impressions for p in posts if p.metrics.impressions is not None]
     captured = Counter(p.retweet_of for p in visible if p.is_retweet)
     shown = {p.id for p in posts}
-    # A post's reposts: X's count, or the reposts captured in the transcript when there are more.
+    # A post's reposts: the network's count, or the reposts captured in the transcript when there
+    # are more.
     reposts = sum(max(p.metrics.retweets, captured.get(p.id, 0)) for p in posts)
     reposts += sum(n for original, n in captured.items() if original not in shown)
     return Figures(
         posts=len(posts),
-        participants=len({p.author.key for p in posts}),
+        participants=len({identity(p.author, identities) for p in posts}),
         replies=sum(1 for p in posts if p.reply_to),
         reposts=reposts,
         likes=sum(p.metrics.likes for p in posts),
@@ -426,11 +511,11 @@ def _figures(posts: list[Post], visible: list[Post]) -> Figures:
     )
 
 
-def _contributors(posts: list[Post], roles: dict[str, str]) -> list[Contributor]:
+def _contributors(posts: list[Post], roles: _Roles) -> list[Contributor]:
     people: dict[str, Contributor] = {}
     for post in posts:
         person = people.setdefault(post.author.key, Contributor(
-            post.author, role=roles.get(post.author.handle.lower(), ""), first=post.created_at))
+            post.author, role=roles.of(post.author), first=post.created_at))
         person.user = post.author
         person.posts += 1
         person.likes += post.metrics.likes
@@ -445,7 +530,7 @@ def _highlights(chat: Chat, sections: list[Section], entries: dict[str, Entry], 
     result: dict[str, list[Entry]] = {}
     candidates: dict[str, list[Entry]] = {}  # section key -> engaging answers, in one pass
     for e in entries.values():
-        if (e.how != "question" and e.post.author.handle.lower() not in team
+        if (e.how != "question" and e.post.author.key not in team
                 and e.post.metrics.engagement > 0):
             candidates.setdefault(place[e.post.id], []).append(e)
     for section in sections:
@@ -481,7 +566,7 @@ def _unanswered(posts: list[Post], entries: dict[str, Entry], team: set[str], hi
             else:
                 replies_from_others[parent.id] += 1
     return [entries[p.id] for p in posts
-            if p.author.handle.lower() not in team and _has_question(p.text)
+            if p.author.key not in team and _has_question(p.text)
             and not replies_from_others[p.id] and p.metrics.replies <= own_replies[p.id]]
 
 

@@ -11,15 +11,13 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from ..capture.x.document import parse_transcript
-from ..capture.x.normalise import read_document
-from ..model.chat import Chat, Hub, HubConfig
+from ..capture.reader import read_posts, stored_bytes
+from ..model.chat import Chat, Hub, HubConfig, Person
 from ..model.problems import HubError, Problem
 from ..transcripts.posts import User
-from ..transcripts.store import TranscriptError, read_bytes_checked
-from .chat import Analysis, Contributor, analyze
+from ..transcripts.store import TranscriptError
+from .chat import Analysis, Contributor, analyze, identity, person_identities
 
 _KEEP: dict[Path, tuple[str, Analysis]] = {}  # transcript path -> (content key, analysis)
 
@@ -39,6 +37,12 @@ class PersonRecord:
     first_seen: datetime | None = None  # their first post in the hub (UTC)
     posts: int = 0
     earlier: dict[str, int] = field(default_factory=dict, repr=False)  # slug -> earlier chats
+    accounts: dict[str, User] = field(default_factory=dict)  # network -> their account there
+
+    @property
+    def other_accounts(self) -> list[User]:
+        """Their accounts on other networks than ``user``'s (the chat files join them)."""
+        return [u for n, u in self.accounts.items() if u.key != self.user.key]
 
     @property
     def first_chat(self) -> Chat:
@@ -49,7 +53,12 @@ class PersonRecord:
 class HubAnalysis:
     chats: dict[str, Analysis]  # slug -> analysis, for published chats with a transcript
     keys: dict[str, str]  # slug -> content key of its analysis
-    people: dict[str, PersonRecord]  # user key -> record
+    people: dict[str, PersonRecord]  # identity (user key, or the person's) -> record
+    identities: dict[str, str] = field(default_factory=dict)  # network:account -> person
+
+    def record(self, user: User) -> PersonRecord | None:
+        """The person who wrote as ``user``."""
+        return self.people.get(identity(user, self.identities))
 
     def directory(self) -> list[PersonRecord]:
         """Everyone, the most regular first."""
@@ -62,10 +71,14 @@ class HubAnalysis:
         analysis = self.chats[chat.slug]
         new: list[Contributor] = []
         returning: list[tuple[Contributor, int]] = []
+        seen: set[str] = set()
         for person in analysis.contributors:
-            if person.role in ("host", "moderator"):
+            who = identity(person.user, self.identities)
+            if person.role in ("host", "moderator") or who in seen:
                 continue
-            earlier = self.people[person.user.key].earlier.get(chat.slug, 0)
+            seen.add(who)
+            record = self.record(person.user)
+            earlier = record.earlier.get(chat.slug, 0) if record else 0
             if earlier:
                 returning.append((person, earlier))
             else:
@@ -82,50 +95,53 @@ def _problem(config: HubConfig, path: Path, message: str, line: int = 1, col: in
     return HubError([Problem(config.display_path(path), line, col, message)])
 
 
-def _check_shape(doc: Any, config: HubConfig, path: Path) -> None:
-    ok = isinstance(doc, dict) and isinstance(doc.get("data"), list) and all(
-        isinstance(p, dict) for p in doc["data"]) and isinstance(doc.get("includes"), dict) and all(
-        isinstance(v, list) and all(isinstance(i, dict) for i in v) for v in doc["includes"].values())
-    if not ok:
-        raise _problem(config, path, "not an X API v2 document ({\"data\": [...], \"includes\": {...}})")
+def _located(config: HubConfig, exc: TranscriptError) -> HubError:
+    """A transcript's problem as the build and check report it: ``FILE:LINE:COL: what``, or
+    ``FILE: post ID: what is wrong (line N)`` for each post of the wrong shape."""
+    shown = exc.path if isinstance(exc.path, str) else config.display_path(exc.path)
+    if exc.details:
+        return HubError([Problem(shown, 0, 0, detail) for detail in exc.details])
+    return HubError([Problem(shown, exc.line, exc.col, exc.reason)])
 
 
-def _transcript_bytes(path: Path, config: HubConfig) -> bytes | None:
-    """The stored transcript's bytes, None when there is none; a located error for what cannot
-    be one (a folder, a FIFO that would block, a dangling link)."""
-    try:
-        text = read_bytes_checked(path)
-    except TranscriptError as exc:
-        raise _problem(config, path, exc.reason) from None
-    return text
+def hub_identities(hub: Hub) -> dict[str, str]:
+    """``network:account`` -> person, for the people the hub's chat files give several accounts."""
+    cached = hub.cache.get("identities")
+    if isinstance(cached, dict):
+        return cached
+    people: list[Person] = [p for chat in hub.chats for p in (chat.host, *chat.moderators, *chat.guests)]
+    found = person_identities(people)
+    hub.cache["identities"] = found
+    return found
 
 
-def load_analysis(chat: Chat, config: HubConfig) -> tuple[Analysis, str] | None:
+def load_analysis(chat: Chat, config: HubConfig, identities: dict[str, str] | None = None
+                  ) -> tuple[Analysis, str] | None:
     """The chat's analysis and its content key, or None when it has no transcript."""
-    path = chat.transcript_path
-    raw = _transcript_bytes(path, config)
-    if raw is None:
+    try:
+        raw = stored_bytes(chat, config.display_path)
+    except TranscriptError as exc:  # a folder, a FIFO that would block, a dangling link
+        raise _located(config, exc) from None
+    if not raw:
         return None
+    path = chat.transcript_path if "x" in raw else chat.transcript_file(next(iter(raw)))
     hide = hide_list(chat, config)
-    digest = hashlib.sha256(raw)
-    for part in (chat.source.read_bytes(), chat.timezone.encode(), "\0".join(sorted(hide)).encode()):
+    digest = hashlib.sha256()
+    for network, data in raw.items():
+        digest.update(network.encode() + b"\0" + data + b"\0")
+    for part in (chat.source.read_bytes(), chat.timezone.encode(), "\0".join(sorted(hide)).encode(),
+                 repr(sorted((identities or {}).items())).encode()):
         digest.update(b"\0" + part)
     key = digest.hexdigest()[:24]
     kept = _KEEP.get(path)
     if kept and kept[0] == key:
         return kept[1], key
-    shown = config.display_path(path)
     try:
-        doc = parse_transcript(raw.decode("utf-8-sig"), path, shown)  # the bytes already read for the key
-    except UnicodeDecodeError as exc:
-        raise _problem(config, path, f"cannot read it: not UTF-8 text ({exc.reason})") from None
+        document = read_posts(chat, raw, hide, config.display_path)
     except TranscriptError as exc:
-        if exc.details:  # posts of the wrong shape: FILE: post ID: what is wrong (line N)
-            raise HubError([Problem(shown, 0, 0, detail) for detail in exc.details]) from None
-        raise _problem(config, path, exc.reason, exc.line, exc.col) from None
-    _check_shape(doc, config, path)
+        raise _located(config, exc) from None
     try:
-        analysis = analyze(chat, read_document(doc or {}, hide), hide)
+        analysis = analyze(chat, document, hide, identities or None)
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
         raise _problem(config, path, f"cannot read its posts: {exc}", 0, 0) from None
     _KEEP[path] = (key, analysis)
@@ -139,19 +155,30 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
         return cached
     chats: dict[str, Analysis] = {}
     keys: dict[str, str] = {}
+    identities = hub_identities(hub)
     for chat in sorted(hub.published, key=lambda c: (c.start_utc, c.slug)):
-        loaded = load_analysis(chat, hub.config)
+        loaded = load_analysis(chat, hub.config, identities)
         if loaded is not None:
             chats[chat.slug], keys[chat.slug] = loaded
-    current = {chat.transcript_path for chat in hub.published}
+    current = {path for chat in hub.published for path in
+               [chat.transcript_path, *chat.transcript_files.values()]}
     for path in [p for p in _KEEP if p.parent == hub.config.chats_dir and p not in current]:
         del _KEEP[path]  # a chat deleted or made a draft while serving: its analysis goes
     people: dict[str, PersonRecord] = {}
     for analysis in chats.values():  # oldest first
         chat = analysis.chat
         for person in analysis.contributors:
-            record = people.setdefault(person.user.key, PersonRecord(person.user))
-            record.user = person.user  # the latest chat's name and avatar
+            who = identity(person.user, identities)
+            record = people.setdefault(who, PersonRecord(person.user))
+            if person.user.key == record.user.key:
+                record.user = person.user  # the latest chat's name and avatar
+            record.accounts[person.user.network] = person.user
+            if record.chats and record.chats[-1].chat is chat:  # another account of theirs
+                record.chats[-1].posts += person.posts
+                record.posts += person.posts
+                if person.first and record.first_seen and person.first < record.first_seen:
+                    record.first_seen = person.first
+                continue
             last = record.chats[-1].chat if record.chats else None
             # Chats that started before this one (a chat at the same time is not earlier).
             record.earlier[chat.slug] = (0 if last is None else len(record.chats)
@@ -160,6 +187,6 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
             record.posts += person.posts
             if person.first and (record.first_seen is None or person.first < record.first_seen):
                 record.first_seen = person.first
-    result = HubAnalysis(chats, keys, people)
+    result = HubAnalysis(chats, keys, people, identities)
     hub.cache["community"] = result
     return result

@@ -84,7 +84,7 @@ def write_leads(leads: Iterable[Lead], community: HubAnalysis, out: IO[str]) -> 
     writer.writerow(COLUMNS)
     count = 0
     for lead in leads:
-        record = community.people.get(lead.user.key)
+        record = community.record(lead.user)
         first = record.first_seen if record else None
         writer.writerow([safe_cell(v) for v in (
             lead.user.handle,

@@ -6,6 +6,7 @@ are kept as given (templates pass them through ``safe_href``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,15 +18,21 @@ from ..model.safe_urls import http_url
 
 @dataclass(frozen=True)
 class User:
-    """The author of posts, as X describes them."""
+    """The author of posts, as their network describes them.
+
+    ``id`` is unique across networks (X's numeric id, a Bluesky DID, a Mastodon ``user@server``);
+    ``handle`` is what follows the ``@`` of a mention on that network.
+    """
 
     id: str
-    handle: str = ""  # empty when X did not send the user (deleted or suspended accounts)
+    handle: str = ""  # empty when the network did not send the user (deleted or suspended accounts)
     name: str = ""
     avatar: str = ""
     bio: str = ""
     url: str = ""
     followers: int | None = None
+    network: str = "x"
+    profile_url: str = ""  # the profile page on the network
 
     # Display values are worked out once per user (a user has many posts); cached_property
     # stores them in the instance's __dict__, which a frozen dataclass allows.
@@ -38,23 +45,19 @@ class User:
         return self.name or self.at
 
     @cached_property
-    def profile_url(self) -> str:
-        """The profile on X: by handle, else by id when the id is known, else empty (no link)."""
-        if self.handle:
-            return f"https://x.com/{self.handle}"
-        if self.id.isascii() and self.id.isdigit():
-            return f"https://x.com/i/user/{self.id}"
-        return ""
-
-    @cached_property
     def picture(self) -> str:
         """The avatar's URL when it is http(s), else empty (initials are shown instead)."""
         return self.avatar.strip() if is_http(self.avatar) else ""
 
     @cached_property
     def key(self) -> str:
-        """Identity across chats: X's user id, which survives a change of handle."""
+        """Identity across chats: the network's user id, which survives a change of handle."""
         return self.id or f"@{self.handle.lower()}"
+
+    @cached_property
+    def accounts(self) -> tuple[str, ...]:
+        """The account as chat files name it, ``network:handle`` and ``network:id`` (lowercased)."""
+        return tuple(f"{self.network}:{v.lower()}" for v in (self.handle, self.id) if v)
 
     @cached_property
     def initials(self) -> str:
@@ -111,7 +114,7 @@ class Link(NamedTuple):
 
 class Media(NamedTuple):
     key: str
-    type: str = "photo"
+    type: str = "photo"  # photo, video, animated_gif, or another kind ("media")
     alt_text: str = ""
 
 
@@ -135,13 +138,10 @@ class Post:
     hashtags: tuple[str, ...] = ()
     media: tuple[Media, ...] = ()
     edited: bool = False
+    network: str = "x"
+    url: str = ""  # the post's page on its network
+    reply_to_url: str = ""  # the parent's page, for a parent the transcript does not hold
     lang: str = ""  # BCP 47 tag of the text's language, as the network detected it ("" unknown)
-
-    @property
-    def url(self) -> str:
-        if self.author.handle:
-            return f"https://x.com/{self.author.handle}/status/{self.id}"
-        return f"https://x.com/i/web/status/{self.id}"
 
     @property
     def is_retweet(self) -> bool:
@@ -149,7 +149,11 @@ class Post:
 
     @property
     def anchor(self) -> str:
-        return f"t{self.id}"
+        """The post's ``id`` in a page: ``t<id>`` for numeric ids, a digest of the id otherwise
+        (URIs are no fit for fragments and selectors)."""
+        if self.id.isascii() and self.id.isdigit():
+            return f"t{self.id}"
+        return f"t-{self.network}-{hashlib.sha256(self.id.encode()).hexdigest()[:16]}"
 
     @property
     def instant(self) -> str:
@@ -162,8 +166,19 @@ class Document:
     """A normalised transcript: the chat's posts, the posts they refer to, and the users."""
 
     posts: list[Post]
-    referenced: dict[str, Post]  # posts from includes.tweets, by id
+    referenced: dict[str, Post]  # posts the chat's posts refer to, not in the chat, by id
     users: dict[str, User]
+
+    def extend(self, other: Document) -> None:
+        """Add another network's posts: all posts oldest first, ids being unique across networks."""
+        ids = {p.id for p in self.posts}
+        self.posts.extend(p for p in other.posts if p.id not in ids)
+        self.posts.sort(key=lambda p: (p.created_at, len(p.id), p.id))
+        ids.update(p.id for p in other.posts)
+        self.referenced.update({k: v for k, v in other.referenced.items() if k not in ids})
+        for key in ids & set(self.referenced):
+            del self.referenced[key]
+        self.users.update(other.users)
 
 
 def is_http(url: str | None) -> bool:

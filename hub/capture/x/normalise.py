@@ -13,15 +13,13 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
+from ...transcripts.fields import parse_lang
 from ...transcripts.posts import Document, Link, Media, Metrics, Post, Segment, User, is_http
 from .schema import TWEPOCH, snowflake_time
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 # X's ``lang``: a BCP 47 tag, "und" when undetermined, and private-use codes (qam, qct, qht, qme,
 # qst: only mentions, cashtags, hashtags, media or too short; zxx: no text) that name no language.
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-NO_LANGUAGE = re.compile(r"^(und|zxx|mul|mis|q[a-t][a-z])$")
-OLD_CODES = {"in": "id", "iw": "he", "ji": "yi"}  # X still sends some withdrawn ISO 639 codes
 _ESCAPED = re.compile(r"&(amp|lt|gt);")
 _UNESCAPE = {"amp": "&", "lt": "<", "gt": ">"}
 
@@ -75,19 +73,6 @@ def _str(value: Any) -> str:
     return value if type(value) is str else str(value or "")
 
 
-def parse_lang(value: Any) -> str:
-    """The language of a post's text from X's ``lang``, as a ``lang`` attribute wants it: a tag
-    (``fr``, ``en``, ``pt-BR``; ``in`` becomes ``id``), or "" when X names no language."""
-    text = _str(value).strip()
-    if not LANG_RE.match(text):
-        return ""
-    primary, _, rest = text.partition("-")
-    if NO_LANGUAGE.match(primary):
-        return ""
-    primary = OLD_CODES.get(primary, primary)
-    return f"{primary}-{rest}" if rest else primary
-
-
 def _expanded(item: Any) -> str:
     """The expanded URL of a URL entity (older twarc-csv imports stored it as a plain string)."""
     return item if isinstance(item, str) else _str(item.get("expanded_url")) if isinstance(item, dict) else ""
@@ -103,15 +88,24 @@ def parse_user(data: Mapping[str, Any]) -> User:
     expanded = section.get("urls") if isinstance(section, dict) else None
     if isinstance(expanded, list) and expanded and is_http(_expanded(expanded[0])):
         url = _expanded(expanded[0])
-    return User(
-        id=str(data.get("id") or ""),
-        handle=username if HANDLE_RE.match(username) else "",
-        name=str(data.get("name") or ""),
-        avatar=str(data.get("profile_image_url") or ""),
-        bio=str(data.get("description") or ""),
-        url=url,
-        followers=followers if isinstance(followers, int) and not isinstance(followers, bool) else None,
-    )
+    return make_user(str(data.get("id") or ""), username if HANDLE_RE.match(username) else "",
+                     name=str(data.get("name") or ""), avatar=str(data.get("profile_image_url") or ""),
+                     bio=str(data.get("description") or ""), url=url,
+                     followers=followers if isinstance(followers, int) and not isinstance(followers, bool)
+                     else None)
+
+
+def make_user(ident: str, handle: str = "", **fields: Any) -> User:
+    """An X user, with the profile page X shows for them: by handle, else by id when the id is
+    known, else none (no link)."""
+    profile = (f"https://x.com/{handle}" if handle else f"https://x.com/i/user/{ident}"
+               if ident.isascii() and ident.isdigit() else "")
+    return User(id=ident, handle=handle, network="x", profile_url=profile, **fields)
+
+
+def post_url(ident: str, handle: str) -> str:
+    """A post's page on X."""
+    return f"https://x.com/{handle}/status/{ident}" if handle else f"https://x.com/i/web/status/{ident}"
 
 
 def _metrics(data: Mapping[str, Any]) -> Metrics:
@@ -286,13 +280,17 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
     urls, mentions, tags = entities.get("urls"), entities.get("mentions"), entities.get("hashtags")
     keys = (get("attachments") or {}).get("media_keys")
     reply_user = get("in_reply_to_user_id")
+    author = users.get(author_id) or make_user(author_id)
+    ident = _str(get("id"))
+    parent = refs.get("replied_to")
+    parent_author = users.get(str(reply_user)) if reply_user else None
     return Post(
-        id=_str(get("id")),
-        author=users.get(author_id) or User(id=author_id),
+        id=ident,
+        author=author,
         created_at=parse_time(get("created_at"), get("id")),
         text=text,
         segments=segments,
-        reply_to=refs.get("replied_to"),
+        reply_to=parent,
         reply_to_user=str(reply_user) if reply_user else None,
         quote_of=refs.get("quoted"),
         retweet_of=refs.get("retweeted"),
@@ -304,6 +302,10 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
         hashtags=tuple(_str(h.get("tag")) for h in tags) if tags else (),
         media=tuple(media[k] for k in keys if media and k in media) if keys else (),
         edited=len(get("edit_history_tweet_ids") or ()) > 1,
+        network="x",
+        url=post_url(ident, author.handle),
+        reply_to_url=post_url(parent, parent_author.handle) if parent and parent_author and
+        parent_author.handle else "",
         lang=parse_lang(get("lang")),
     )
 

@@ -1,0 +1,1 @@
+"""Bluesky (AT Protocol): searchPosts and getPostThread through the ``atproto`` SDK."""

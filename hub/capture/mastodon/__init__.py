@@ -1,0 +1,1 @@
+"""Mastodon: hashtag timelines and status contexts of several servers through ``Mastodon.py``."""
