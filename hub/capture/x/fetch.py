@@ -19,6 +19,7 @@ from typing import Any
 from ...model.chat import Chat, Hub, HubConfig
 from ...model.problems import Problems
 from ...transcripts.fields import id_order, parse_instant
+from ..window import API_LAG, FetchOutcome, Window, capture_window, hidden_entries, iso
 from .client import RECENT_REACH, Endpoint, XClient, choose_endpoint
 from .document import (
     Document,
@@ -31,7 +32,6 @@ from .document import (
 )
 from .schema import check_pages
 
-API_LAG = timedelta(seconds=30)  # X wants end_time at least 10 s in the past
 WARN_BEFORE_CLOSE = timedelta(hours=48)
 GUESS_PER_MINUTE = 5  # posts a minute assumed when no earlier chat tells better
 # A question post: "Q1", "Q1:", "Q 2." … after any leading @mentions (replies start with them).
@@ -41,18 +41,6 @@ CONVERSATION_ROUNDS = 3
 
 class CaptureError(Exception):
     """A chat that cannot be fetched as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class Window:
-    """The span of time a chat's capture covers (start inclusive, end exclusive)."""
-
-    start: datetime
-    end: datetime
-
-    @property
-    def minutes(self) -> float:
-        return (self.end - self.start).total_seconds() / 60
 
 
 @dataclass(frozen=True)
@@ -90,33 +78,6 @@ class FetchPlan:
         return sum((p.end - p.start).total_seconds() / 60 for p in self.passes)
 
 
-@dataclass
-class FetchOutcome:
-    """What a fetch did."""
-
-    reads: int = 0
-    requests: int = 0
-    new_posts: int = 0
-    total: int = 0
-    hidden: int = 0
-    complete: bool = False
-    capped: bool = False
-    written: bool = False
-    conversations: int = 0
-
-
-def iso(moment: datetime) -> str:
-    """An instant as the API writes it: UTC, seconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def capture_window(chat: Chat, config: HubConfig) -> Window:
-    """From ``fetch_before`` minutes before the start to ``fetch_after`` after the end."""
-    before = chat.fetch_before if chat.fetch_before is not None else config.fetch_before
-    after = chat.fetch_after if chat.fetch_after is not None else config.fetch_after
-    return Window(chat.start_utc - timedelta(minutes=before), chat.end_utc + timedelta(minutes=after))
-
-
 def main_query(chat: Chat) -> str:
     return f"#{chat.hashtag} -is:retweet"
 
@@ -128,11 +89,6 @@ def recent_search_closes(chat: Chat, config: HubConfig) -> datetime:
 
 def is_complete(doc: Document | None) -> bool:
     return bool(doc and (doc.get("meta") or {}).get("complete"))
-
-
-def hidden_entries(chat: Chat, config: HubConfig) -> list[str]:
-    """Handles and post ids left out of this chat's transcript."""
-    return [*config.hide, *chat.hide]
 
 
 def due_chats(hub: Hub) -> list[Chat]:
