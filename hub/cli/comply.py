@@ -11,8 +11,10 @@ from ..capture.x.client import LOOKUP_BATCH, PRICE_PER_POST_READ, TOKEN_ENV, XCl
 from ..capture.x.comply import apply_findings, check_posts, stored_post_ids
 from ..capture.x.document import read_transcript, update_transcript
 from ..capture.x.fetch import hidden_entries
+from ..model.chat import Chat, Hub
 from ..transcripts.fields import id_order
 from ..transcripts.store import TranscriptError
+from . import networks as free
 from .chats import CommandError, fail, load, pick, plural
 
 
@@ -28,22 +30,44 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "comply",
         help="remove deleted posts, refresh edited ones",
-        description="Look up every stored post again (get_tweets, 100 ids a request, with the "
-        f"bearer token in {TOKEN_ENV}). Posts deleted or made unavailable on X are removed; "
-        "edited text and metrics are refreshed. X's developer policy asks sites that show posts "
-        "to do this: the shipped comply.yml workflow runs it weekly (make it daily if people ask "
-        f"to be removed often). Each post checked is a read (about ${PRICE_PER_POST_READ}).",
+        description="Look up every stored post again, on every network of each chat. X: "
+        f"get_tweets, 100 ids a request, with the bearer token in {TOKEN_ENV}; posts deleted or "
+        "made unavailable are removed, edited text and metrics refreshed; each post checked is a "
+        f"read (about ${PRICE_PER_POST_READ}). Bluesky: getPosts, 25 URIs a request (free, logged "
+        "in with BSKY_HANDLE and BSKY_APP_PASSWORD). Mastodon: each status on the server it was "
+        "read from; a 404 or 410 removes it (free). X's developer policy and Bluesky's developer "
+        "guidelines ask sites that show posts to do this: the shipped comply.yml workflow runs it "
+        "weekly (make it daily if people ask to be removed often).",
     )
     parser.add_argument("slugs", nargs="*", metavar="SLUG",
                         help="chats to check (default: every chat with a transcript)")
+    free.network_option(parser, "check")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Every chosen network in turn: X, then Bluesky (getPosts, 25 a request) and Mastodon (each
+    status on the server it was read from)."""
     hub = load()
-    config = hub.config
     try:
         chats = pick(hub, args.slugs) if args.slugs else hub.chats
+    except CommandError as exc:
+        return fail("comply", str(exc))
+    code = 0
+    for network in free.chosen(args):
+        mine = [c for c in chats if c.runs_on(network) or c.transcript_file(network).exists()]
+        if not mine:
+            continue
+        if network == "x":
+            code = max(code, _run_x(hub, mine, args))
+        else:
+            code = max(code, free.comply(network, hub, mine, bool(args.slugs), free.stderr))
+    return code
+
+
+def _run_x(hub: Hub, chats: list[Chat], args: argparse.Namespace) -> int:
+    config = hub.config
+    try:
         stored = [(chat, read_transcript(chat.transcript_path)) for chat in chats]
     except (CommandError, TranscriptError) as exc:
         return fail("comply", str(exc))

@@ -20,18 +20,23 @@ from ..capture.x.fetch import (
     plan_fetch,
 )
 from ..model.chat import Chat, Hub
+from ..model.networks import NETWORKS
 from ..transcripts.store import TranscriptError
+from . import networks as free
 from .chats import CommandError, fail, load, pick, plural
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "fetch",
-        help="capture chat transcripts from X",
-        description=f"Capture the transcripts of chats from the X API with the bearer token in "
-        f"{TOKEN_ENV}: recent search within 7 days of a chat, the full archive after that. Reads "
-        f"cost about ${PRICE_PER_POST_READ} a post on X's pay-per-use plan; the expected number "
-        "is printed before anything is read.",
+        help="capture chat transcripts from X, Bluesky and Mastodon",
+        description=f"Capture the transcripts of chats from every network each runs on. X: the "
+        f"X API with the bearer token in {TOKEN_ENV}, recent search within 7 days of a chat, the "
+        f"full archive after that; reads cost about ${PRICE_PER_POST_READ} a post on X's "
+        "pay-per-use plan, and the expected number is printed before anything is read. Bluesky: "
+        "searchPosts, logged in with BSKY_HANDLE and BSKY_APP_PASSWORD (free). Mastodon: the "
+        "hashtag timeline of each server in mastodon_instances, logged in where "
+        "MASTODON_TOKEN_<HOST> is set (free).",
     )
     parser.add_argument("slugs", nargs="*", metavar="SLUG", help="chats to fetch")
     parser.add_argument("--due", action="store_true",
@@ -45,6 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "continues where this one stopped")
     parser.add_argument("--count", action="store_true",
                         help="only ask X's counts endpoint how many posts match (no post is read)")
+    free.network_option(parser, "fetch")
     parser.set_defaults(run=run)
 
 
@@ -104,14 +110,44 @@ def run(args: argparse.Namespace) -> int:
         return fail("fetch", "--max-posts must be at least 10 (X returns 10 posts a request at "
                     "the least)", 2)
     hub = load()
+    networks = free.chosen(args)
     try:
-        chats = due_chats(hub) if args.due else pick(hub, args.slugs)
+        picked = [] if args.due else pick(hub, args.slugs)
+    except CommandError as exc:
+        return fail("fetch", str(exc))
+    if picked and args.networks:
+        for chat in picked:
+            if not any(chat.runs_on(n) for n in networks):
+                return fail("fetch", f"{chat.slug} does not run on "
+                            f"{' or '.join(NETWORKS[n].label for n in networks)} (its networks: "
+                            f"{', '.join(chat.networks)})", 2)
+    code = 0
+    anything = False
+    for network in networks:
+        if args.due:
+            chats = ([c for c in due_chats(hub) if c.runs_on("x")] if network == "x"
+                     else free.due(hub, network))
+        else:
+            chats = [c for c in picked if c.runs_on(network)]
+        if not chats:
+            continue
+        anything = True
+        if network == "x":
+            code = max(code, _run_x(hub, chats, args))
+        else:
+            code = max(code, free.fetch(network, hub, chats, args, free.stderr))
+    if not anything and args.due:
+        print("no chat is due: every ended chat has a complete transcript")
+    return code
+
+
+def _run_x(hub: Hub, chats: list[Chat], args: argparse.Namespace) -> int:
+    """Fetch chats from X; the exit code."""
+    try:
         plans = _plans(hub, chats, args)
     except CommandError as exc:
         return fail("fetch", str(exc))
     if not plans:
-        if args.due:
-            print("no chat is due: every ended chat has a complete transcript")
         return 0
     try:
         token = read_token()

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..capture.imports import bluesky_posts, detect, mastodon_statuses
+from ..capture.window import window_meta
 from ..capture.x.document import (
     Document,
     empty_document,
@@ -17,19 +19,28 @@ from ..capture.x.document import (
 )
 from ..capture.x.fetch import capture_window, hidden_entries, iso, main_query
 from ..capture.x.imports import ImportFileError, keep_window, read_import
+from ..model.chat import Chat, Hub
+from ..model.networks import NETWORKS
+from ..transcripts.fields import parse_instant
 from ..transcripts.store import TranscriptError
+from . import networks as free
 from .chats import CommandError, fail, load, pick, plural
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "import",
-        help="merge posts from twarc JSONL, API JSON or twarc-csv files",
+        help="merge posts from X, Bluesky or Mastodon files into a transcript",
         description="Merge posts into a chat's transcript from files you have: twarc2 JSONL (one "
         "API response per line, with or without twarc's envelope, or flattened), a single X API "
         "v2 response as JSON, or twarc-csv CSV. Posts already stored are kept; the files only "
-        "add what is missing. Nothing is written unless every file reads cleanly.",
+        "add what is missing. Bluesky: searchPosts or getPostThread responses, or a list or "
+        "JSON Lines of them; Mastodon: timelines (lists of statuses) or status_context "
+        "responses, or JSON Lines of them. The network is recognised from each file's shape "
+        "(--network says it). Nothing is written unless every file reads cleanly.",
     )
+    parser.add_argument("--network", choices=tuple(NETWORKS),
+                        help="the network the files come from (default: recognised by their shape)")
     parser.add_argument("slug", metavar="SLUG", help="the chat")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to import")
     parser.add_argument("--window", action="store_true",
@@ -42,11 +53,97 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     hub = load()
-    config = hub.config
     try:
         (chat,) = pick(hub, [args.slug])
+    except CommandError as exc:
+        return fail("import", str(exc))
+    found: dict[str, list[Path]] = {}
+    for path in args.files:
+        try:
+            network = args.network or detect(path, str(path))
+        except ImportFileError as exc:
+            return fail("import", f"{exc}; nothing was imported")
+        found.setdefault(network, []).append(path)
+    if len(found) > 1:
+        return fail("import", "the files come from several networks ("
+                    + "; ".join(f"{n}: {', '.join(map(str, p))}" for n, p in found.items())
+                    + "); import each network's files on their own, or say --network", 2)
+    network, files = next(iter(found.items()))
+    if network != "x":
+        return _run_free(hub, chat, network, files, args)
+    return _run_x(hub, chat, args)
+
+
+def _run_free(hub: Hub, chat: Chat, network: str, files: list[Path], args: argparse.Namespace) -> int:
+    """Import Bluesky or Mastodon files into ``chats/<slug>.bsky.json`` or ``.mastodon.json``."""
+    spec = free.FREE[network]
+    config = hub.config
+    window = capture_window(chat, config)
+    read: list[tuple[Path, list[dict]]] = []
+    for path in files:
+        try:
+            items = (bluesky_posts(path, str(path)) if network == "bluesky" else
+                     mastodon_statuses(path, str(path), chat.mastodon_instances[0]))
+        except ImportFileError as exc:
+            return fail("import", f"{exc}; nothing was imported")
+        read.append((path, items))
+    target = chat.transcript_file(network)
+    shown = config.display_path(target)
+    try:
+        before = spec.shape.ids(spec.stored(chat))
+    except TranscriptError as exc:
+        return fail("import", str(exc))
+    summary: dict[str, int] = {}
+
+    def created(item: dict) -> object:
+        record = item.get("record") if isinstance(item.get("record"), dict) else {}
+        return parse_instant(record.get("createdAt") or item.get("created_at") or item.get("indexedAt"))
+
+    def change(stored: dict | None) -> dict:
+        document = stored or spec.shape.empty()
+        meta = dict(document.get("meta") or {})
+        records = {r.get("file"): r for r in meta.get("imports") or [] if isinstance(r, dict)}
+        for path, items in read:
+            left_out = 0
+            if args.window:
+                kept = [i for i in items if window.holds(created(i))]  # type: ignore[arg-type]
+                left_out, items = len(items) - len(kept), kept
+            new = len(spec.shape.ids({spec.shape.items: items}) - spec.shape.ids(document))
+            document = spec.shape.merge(document, items, keep_stored=True, combine=spec.combine)
+            summary[str(path)] = new
+            outside = f", {left_out} outside the chat's window left out" if left_out else ""
+            print(f"{path}: {plural(len(items), 'post')}, {new} new{outside}")
+            earlier = records.get(path.name)
+            if not (new == 0 and earlier and earlier.get("posts") == len(items)):
+                records[path.name] = {"file": path.name, "imported_at": iso(config.now), "posts": len(items)}
+        meta["imports"] = [records[name] for name in sorted(records)]
+        if args.complete:
+            meta.update(tag=chat.hashtag, window=window_meta(chat, window), complete=True)
+        document["meta"] = {**document.get("meta", {}), **meta}
+        document, summary["hidden"] = spec.hide(document, hidden_entries(chat, config))
+        document["meta"]["result_count"] = len(document[spec.shape.items])
+        summary["total"] = len(document[spec.shape.items])
+        summary["added"] = len(spec.shape.ids(document) - before)
+        return document
+
+    try:
+        spec.shape.update(target, change, say=_say, shown=shown)
+    except TranscriptError as exc:
+        return fail("import", str(exc))
+    except OSError as exc:
+        return fail("import", f"cannot write {shown}: {exc.strerror or exc}")
+    note = f" ({summary['hidden']} left out: hide)" if summary.get("hidden") else ""
+    print(f"{shown}: {plural(summary['added'], 'post')} added{note}; it holds "
+          f"{plural(summary['total'], 'post')}" + (", marked complete" if args.complete else ""))
+    return 0
+
+
+def _run_x(hub: Hub, chat: Chat, args: argparse.Namespace) -> int:
+    """Import X files into ``chats/<slug>.tweets.json``."""
+    config = hub.config
+    try:
         read_transcript(chat.transcript_path)  # a broken stored file is said before the imports are read
-    except (CommandError, TranscriptError) as exc:
+    except TranscriptError as exc:
         return fail("import", str(exc))
     window = capture_window(chat, config)
     imported = []
