@@ -28,7 +28,7 @@ from ..window import (
     iso,
     window_meta,
 )
-from .client import MastodonServer, Restricted, read_token, token_variable
+from .client import TIMELINE_LIMIT, MastodonServer, Restricted, read_token, token_variable
 from .document import SHAPE, combine, tag_status
 from .normalise import full_account
 
@@ -142,6 +142,8 @@ def fetch_chat(plan: Plan, config: HubConfig, *, budget: int | None = None, say:
                         read.append(tag_status(status, host))
                 cursor = min((str(s.get("id")) for s in page if s.get("id") is not None), key=id_order)
                 state["max_id"] = cursor
+                if len(page) < TIMELINE_LIMIT:
+                    break
             state.update(read=not outcome.capped and reachable_end >= plan.window.end, restricted=False)
             if state["read"]:
                 state.pop("max_id", None)
