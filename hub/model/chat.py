@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .networks import DEFAULT_MASTODON_INSTANCES, DEFAULT_NETWORKS, NETWORKS
+from .networks import DEFAULT_MASTODON_INSTANCES, DEFAULT_NETWORKS, NETWORKS, join_labels
 
 STATUSES = ("scheduled", "draft", "cancelled")
 
@@ -174,8 +174,7 @@ class Chat:
     @property
     def network_labels(self) -> str:
         """The chat's networks for people: ``X``, ``X and Bluesky``, ``X, Bluesky and Mastodon``."""
-        labels = [NETWORKS[n].label for n in self.networks]
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        return join_labels([NETWORKS[n].label for n in self.networks])
 
     def has_started(self, now: datetime) -> bool:
         return now >= self.start

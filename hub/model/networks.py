@@ -91,6 +91,13 @@ DEFAULT_NETWORKS = ("x",)
 DEFAULT_MASTODON_INSTANCES = ("mastodon.social",)
 
 
+def join_labels(labels: list[str]) -> str:
+    """``X``, ``X and Bluesky``, ``X, Bluesky and Mastodon``."""
+    if len(labels) < 2:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
 def network(name: str) -> Network:
     """The network called ``name`` (an unknown name is a KeyError)."""
     return NETWORKS[name]

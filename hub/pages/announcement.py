@@ -24,7 +24,7 @@ def pages(hub: Hub) -> Iterator[Page]:
         description = chat.description or t.gettext(
             "%(tag)s chat: %(title)s, %(when)s.", tag=chat.tag, title=chat.title,
             when=t.datetime(chat.start))
-        visible, has_archive = questions_visible(chat, hub), chat.transcript_path.exists()
+        visible, has_archive = questions_visible(chat, hub), chat.has_transcript
         replacement = hub.chat(chat.replaced_by) if chat.cancelled and chat.replaced_by else None
         social = social_card(hub, chat, "announcement")
         yield Page(

@@ -8,7 +8,7 @@ from ..analysis.community import analyze_hub
 from ..model.chat import Hub
 from ..model.urls import archive_url
 from .cards import social_card
-from .page import Page, fingerprint, page_translator
+from .page import Page, fingerprint, network_context, page_translator
 
 
 def pages(hub: Hub) -> Iterator[Page]:
@@ -22,7 +22,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             url=archive_url(chat),
             title=t.gettext("Archive: %(title)s", title=chat.title),
             template="chathub/archive.html",
-            context={"chat": chat, "analysis": analysis},
+            context={"chat": chat, "analysis": analysis, **network_context(chat, analysis, t)},
             searchable=False,  # transcripts would flood the search index; the page has a filter
             description=t.gettext(
                 "Every post of the %(tag)s chat \u201c%(title)s\u201d, %(date)s, by question.",

@@ -21,7 +21,7 @@ from ..model.chat import Chat, Hub, HubConfig
 from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
 from .networks import hashtag_links
-from .page import Asset
+from .page import Asset, network_list
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
@@ -44,7 +44,7 @@ def stamp(chat: Chat, history: History | None = None) -> datetime:
 
 
 def join_url(chat: Chat) -> str:
-    """Where the chat happens: the hashtag's live page on its first network (X)."""
+    """Where the chat happens: the hashtag's live posts on the chat's first network."""
     return hashtag_links(chat)[0].url
 
 
@@ -71,8 +71,8 @@ def describe(chat: Chat, config: HubConfig) -> str:
     lines += [
         chat.description or chat.title,
         "",
-        t.gettext("A chat on X under the hashtag %(tag)s, hosted by %(host)s.", tag=chat.tag,
-                  host=host),
+        t.gettext("A chat on %(networks)s under the hashtag %(tag)s, hosted by %(host)s.",
+                  networks=network_list(chat, t), tag=chat.tag, host=host),
         t.gettext("To take part, follow %(tag)s (%(link)s) and put %(tag)s in every post; answer "
                   "Q1, Q2… with A1, A2…", tag=chat.tag, link=join_url(chat)),
         "",
@@ -100,8 +100,9 @@ def make_event(chat: Chat, config: HubConfig, history: History | None = None) ->
     event.add("summary", summary(chat, config), parameters=language)
     event.add("dtstart", ical_time(chat.start))
     event.add("dtend", ical_time(chat.end))
-    event.add("location", event_translator(chat, config).gettext("On X: %(tag)s", tag=chat.tag),
-              parameters=language)
+    words = event_translator(chat, config)
+    event.add("location", words.gettext("On %(networks)s: %(tag)s", networks=network_list(chat, words),
+                                        tag=chat.tag), parameters=language)
     event.add("url", config.absolute_url(chat_url(chat)))
     event.add("description", describe(chat, config), parameters=language)
     return event
@@ -136,8 +137,8 @@ def _utc(moment: datetime) -> str:
 
 def _link_details(chat: Chat, config: HubConfig) -> str:
     t = event_translator(chat, config)
-    text = t.gettext("%(tag)s chat on X, hosted by %(host)s. Follow %(tag)s and put it in every post.",
-                     tag=chat.tag, host=chat.host.at)
+    text = t.gettext("%(tag)s chat on %(networks)s, hosted by %(host)s. Follow %(tag)s and put it in "
+                     "every post.", tag=chat.tag, networks=network_list(chat, t), host=chat.host.at)
     if config.site_url:
         text += "\n\n" + t.gettext("Details: %(url)s", url=config.absolute_url(f"chats/{chat.slug}/"))
     return text

@@ -20,7 +20,7 @@ from ..model.durations import duration_adjective
 from ..model.history import hub_history
 from ..model.markdown import plain_text
 from ..model.urls import chat_url, recap_url
-from .page import Asset, page_translator
+from .page import Asset, network_list, page_translator
 
 FEED = "feed.xml"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -50,13 +50,14 @@ def _announcement(chat: Chat, hub: Hub, published: datetime) -> Entry:
     t = page_translator(hub, chat)
     about = (chat.description or chat.title).rstrip(".")
     values = {"about": about, "chat": _chat_of(t, chat.duration), "tag": chat.tag,
-              "when": t.datetime(chat.start), "zone": chat.timezone, "host": chat.host.at}
+              "when": t.datetime(chat.start), "zone": chat.timezone, "host": chat.host.at,
+              "networks": network_list(chat, t)}
     if chat.cancelled:
-        text = t.gettext("Cancelled. %(about)s. %(chat)s on X under %(tag)s, %(when)s (%(zone)s), "
+        text = t.gettext("Cancelled. %(about)s. %(chat)s on %(networks)s under %(tag)s, %(when)s (%(zone)s), "
                          "hosted by %(host)s.", **values)
         title = t.gettext("Cancelled: %(title)s (%(tag)s chat)", title=chat.title, tag=chat.tag)
     else:
-        text = t.gettext("%(about)s. %(chat)s on X under %(tag)s, %(when)s (%(zone)s), hosted by "
+        text = t.gettext("%(about)s. %(chat)s on %(networks)s under %(tag)s, %(when)s (%(zone)s), hosted by "
                          "%(host)s.", **values)
         title = t.gettext("%(title)s (%(tag)s chat)", title=chat.title, tag=chat.tag)
     return Entry("announcement", chat, chat_url(chat), title, published, text)
@@ -78,7 +79,7 @@ def feed_entries(hub: Hub) -> list[Entry]:
     history = hub_history(hub)
     entries = [_announcement(chat, hub, min(history.of(chat.source).published, now))
                for chat in hub.published]
-    entries += [_recap(chat, hub, now) for chat in hub.published if chat.transcript_path.exists()]
+    entries += [_recap(chat, hub, now) for chat in hub.published if chat.has_transcript]
     entries.sort(key=lambda e: (e.date, e.kind == "recap", e.chat.slug), reverse=True)
     return entries[:max(1, hub.config.feed_length)]
 

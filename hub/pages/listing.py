@@ -62,7 +62,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             in_nav=number == 1,
             description=t.gettext("Upcoming and past %(site)s chats.", site=hub.config.site_name),
             key=fingerprint(  # every field of the chats listed (a card shows many of them)
-                "index", number, [(k, c, c.transcript_path.exists()) for k, c in chunk], count,
+                "index", number, [(k, c, c.has_transcript) for k, c in chunk], count,
                 [(c.slug, analyses[c.slug].figures) for _, c in chunk if c.slug in analyses],
                 [(chat_state(c, now), time_until(c, now)) for k, c in chunk if k == "upcoming"],
             ),

@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from ..model.chat import Chat
-
-# Network key -> (name, hashtag page with {tag} for the URL-quoted "#Hashtag").
-NETWORKS = {
-    "x": ("X", "https://x.com/search?q={tag}&f=live"),
-}
+from ..model.networks import NETWORKS
 
 
 @dataclass(frozen=True)
 class HashtagLink:
-    network: str  # key in NETWORKS
+    network: str  # x, bluesky, mastodon
     name: str
     url: str
 
 
 def chat_networks(chat: Chat) -> list[str]:
-    """The networks the chat happens on, in the order pages list them (today every chat is on X)."""
-    return ["x"]
+    """The networks the chat happens on, in the order pages list them (its ``networks:``)."""
+    return list(chat.networks)
 
 
 def hashtag_links(chat: Chat) -> list[HashtagLink]:
-    """The chat's hashtag on each of its networks, where people follow it live."""
-    links = []
-    for key in chat_networks(chat):
-        name, pattern = NETWORKS[key]
-        links.append(HashtagLink(key, name, pattern.format(tag=quote(chat.tag, safe=""))))
-    return links
+    """The chat's hashtag on each of its networks, where people follow it live (Mastodon: on the
+    chat's first server)."""
+    return [HashtagLink(key, NETWORKS[key].label,
+                        NETWORKS[key].hashtag_url(chat.tag, chat.mastodon_instances[0]))
+            for key in chat_networks(chat)]

@@ -9,8 +9,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from babel.lists import format_list
+
 from ..i18n.languages import writable
 from ..i18n.translator import Translator, translator_for
+from ..model.networks import NETWORKS
 
 if TYPE_CHECKING:
     from ..model.chat import Chat, Hub
@@ -61,6 +64,26 @@ class Asset:
 class Site:
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
+
+
+def labels_list(names: list[str], t: Translator) -> str:
+    """Networks' labels as a list in the page's language: ``X``, ``X, Bluesky and Mastodon``
+    (``X, Bluesky et Mastodon``)."""
+    labels = [NETWORKS[n].label for n in names]
+    return labels[0] if len(labels) == 1 else format_list(labels, locale=t.locale) if labels else ""
+
+
+def network_list(chat: Chat, t: Translator) -> str:
+    """The chat's networks, as pages, calendars and the feed name them."""
+    return labels_list(chat.networks, t)
+
+
+def network_context(chat: Any, analysis: Any, t: Translator) -> dict[str, Any]:
+    """What a page of posts says of their networks: the logos it needs, whether posts name their
+    network (when the chat's posts come from more than one, or not from X alone)."""
+    return {"shown_networks": list(dict.fromkeys([*analysis.networks, *chat.networks])),
+            "several_networks": len(analysis.networks) > 1,
+            "network_list": labels_list(analysis.networks, t)}
 
 
 def fingerprint(*parts: object) -> str:

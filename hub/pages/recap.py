@@ -8,7 +8,7 @@ from ..analysis.community import analyze_hub
 from ..model.chat import Hub
 from ..model.urls import recap_url
 from .cards import social_card
-from .page import Page, fingerprint, page_translator
+from .page import Page, fingerprint, network_context, page_translator
 
 
 def pages(hub: Hub) -> Iterator[Page]:
@@ -27,7 +27,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             title=t.gettext("Recap: %(title)s", title=chat.title),
             template="chathub/recap.html",
             context={"chat": chat, "analysis": analysis, "new_voices": new,
-                     "returning_voices": returning},
+                     "returning_voices": returning, **network_context(chat, analysis, t)},
             description=t.gettext(
                 "Recap of the %(tag)s chat \u201c%(title)s\u201d: %(posts)s from %(participants)s.",
                 tag=chat.tag, title=chat.title, posts=posts, participants=people),

@@ -20,6 +20,7 @@ from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import CATALOGUE_DIRS, writable
 from ..i18n.translator import Translator, translator_for
 from ..model.markdown import render_markdown
+from ..model.networks import NETWORKS
 from ..model.safe_urls import http_url
 from ..model.urls import URL_HELPERS
 from ..resources import TEMPLATES
@@ -154,6 +155,7 @@ class Renderer:
         env.globals.update(URL_HELPERS)  # chat_url(chat), archive_url(chat)… for templates
         env.globals.update(chat_state=chat_state, card_status=card_status, time_until=time_until,
                            hashtag_links=hashtag_links, hub_colours=hub_colours)
+        env.globals["networks"] = NETWORKS  # each network's label, logo and URLs
         return env
 
     def templates_key(self) -> str:
