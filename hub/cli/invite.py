@@ -8,16 +8,19 @@ import json
 import sys
 from pathlib import Path
 
+from babel.lists import format_list
+
 from ..i18n.translator import N_, Translator
 from ..kit.check import override_problems
 from ..kit.texts import KitItem, build_kit, kit_translator
 from ..model.chat import Chat
 from ..model.loader import find_chat_files, read_chat
+from ..model.networks import NETWORKS
 from ..model.settings import load_config
 
 # Section headings of the printed kit, in the chat's language.
 SECTIONS = {
-    "promotion": N_("Posts for X: promotion"),
+    "promotion": N_("Posts for %(networks)s: promotion"),
     "run-sheet": N_("Run sheet (times in %(zone)s)"),
     "blog": N_("Blog announcement (Markdown)"),
     "email": N_("E-mail invitation"),
@@ -28,13 +31,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "invite",
         help="print a chat's invite kit and run sheet",
-        description="Print the invite kit of chats/SLUG.yml: X posts (announcement, reminders, "
+        description="Print the invite kit of chats/SLUG.yml: posts for each network of the chat "
+        "(announcement, reminders, "
         "invitations), the run sheet (welcome, guest introductions, Q1, Q2…, closing), a blog "
         "post and an e-mail. Works for drafts too.",
     )
     parser.add_argument("slug", metavar="SLUG", help="the chat's slug (its file name without .yml)")
     parser.add_argument("--json", action="store_true",
-                        help="print a JSON list of {kind, channel, label, text, weighted_length, at}")
+                        help="print a JSON list of {kind, channel, label, text, weighted_length, at, "
+                        "network, length, limit}")
     parser.set_defaults(run=run)
 
 
@@ -55,6 +60,11 @@ def _when(item: KitItem, chat: Chat, t: Translator) -> str:
     return t.datetime(item.at, "medium")
 
 
+def _networks(chat: Chat, t: Translator) -> str:
+    labels = [NETWORKS[n].label for n in chat.networks]
+    return labels[0] if len(labels) == 1 else format_list(labels, locale=t.locale)
+
+
 def format_kit(chat: Chat, items: list[KitItem], t: Translator) -> str:
     """The kit as text for people, in the chat's language: a heading per section, then each item
     with its time and length."""
@@ -66,14 +76,15 @@ def format_kit(chat: Chat, items: list[KitItem], t: Translator) -> str:
     for item in items:
         if item.section != section:
             section = item.section
-            lines += ["", "=" * 72, t.gettext(SECTIONS[section], zone=chat.timezone)
-                      if section == "run-sheet" else t.gettext(SECTIONS[section]), "=" * 72]
+            lines += ["", "=" * 72, t.gettext(SECTIONS[section], zone=chat.timezone,
+                                              networks=_networks(chat, t)), "=" * 72]
         facts = [part for part in (
             _when(item, chat, t),
-            f"{item.weighted_length}/280" if item.channel == "x" else "",
+            f"{item.length}/{item.limit}" if item.network else "",
             t.gettext("shortened from %(length)s", length=item.too_long) if item.too_long else "",
         ) if part]
-        lines += ["", f"--- {item.label} [{item.kind}]" + (f" · {' · '.join(facts)}" if facts else "")]
+        kind = item.kind if chat.networks == ["x"] or not item.network else f"{item.kind}, {item.network}"
+        lines += ["", f"--- {item.label} [{kind}]" + (f" · {' · '.join(facts)}" if facts else "")]
         lines.append(item.text)
     return "\n".join(lines) + "\n"
 

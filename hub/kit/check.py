@@ -9,9 +9,10 @@ from pathlib import Path
 import yaml
 
 from ..model.chat import Chat, HubConfig
+from ..model.networks import NETWORKS
 from ..model.problems import Problems, Severity
 from ..model.template import placeholders
-from .post_rules import LIMIT
+from .post_rules import LIMIT, UNITS
 from .runsheet import plan_run_sheet
 from .texts import QUESTION_KEY, build_kit, key_problem, text_problem
 
@@ -97,27 +98,36 @@ def check_kit(chat: Chat, config: HubConfig) -> Problems:
         bad = {key for key in chat.invite if key_problem(key) or text_problem(chat.invite[key])}
         chat = replace(chat, invite={k: v for k, v in chat.invite.items() if k not in bad})
     shortened: dict[tuple[str | int, ...], list[str]] = {}
+    noted: set[str] = set()
+    networks: set[str] = set()
     for item in build_kit(chat, config):
         where = locate(chat.source, "invite", item.key) if item.overridden else None
         for note in item.notes:
-            add(where, note)
+            if note not in noted:  # an override fails the same way on every network
+                noted.add(note)
+                add(where, note)
         if not item.too_long:
             continue
-        over = f"{item.too_long} characters as X counts them (limit {LIMIT})"
+        network = item.network or "x"
+        limit = item.limit or LIMIT
+        on = "" if network == "x" else f" on {NETWORKS[network].label}"
+        over = f"{item.too_long} {UNITS[network]} (limit {limit})"
         if item.overridden:
-            add(where, f"invite {item.key!r}: the {item.label} post is {over}; shorten it")
+            add(where, f"invite {item.key!r}: the {item.label} post{on} is {over}; shorten it")
         elif item.kind == "question":
             add(locate(chat.source, "questions", (item.number or 1) - 1) or chat.position("questions"),
-                f"question {item.number} does not fit in its {item.label} post: {over}; "
-                f"shorten it by {item.too_long - LIMIT} or more")
+                f"question {item.number} does not fit in its {item.label} post{on}: {over}; "
+                f"shorten it by {item.too_long - limit} or more")
         else:
             field, what = SHORTENED.get(item.kind, ("title", "title"))
             path = (field, (item.number or 1) - 1, "bio") if item.kind == "guest-intro" else (field,)
-            shortened.setdefault((*path, what), []).append(f"{item.label} ({item.too_long})")
+            networks.add(network)
+            shortened.setdefault((*path, what), []).append(f"{item.label}{on} ({item.too_long})")
+    limits = (f"X's {LIMIT} characters" if networks <= {"x"} else "what their network allows")
     for (*path, what), posts in shortened.items():
         add(locate(chat.source, *path) or locate(chat.source, *path[:2]) or chat.position(str(path[0])),
-            f"the {what} makes {len(posts)} post{'s' * (len(posts) != 1)} longer than X's "
-            f"{LIMIT} characters, so the kit shortens it there: {', '.join(posts)}; "
+            f"the {what} makes {len(posts)} post{'s' * (len(posts) != 1)} longer than {limits}, "
+            f"so the kit shortens it there: {', '.join(posts)}; "
             "shorten it, or override those texts under invite:", "warning")
     for key in chat.invite:
         match = QUESTION_KEY.match(key)

@@ -1,4 +1,6 @@
-"""X's rules for a post: weighted length (twitter-text), the hashtag, and no leading ``@``."""
+"""Each network's rules for a post: its length as the network counts it (X: weighted by
+twitter-text, 280; Bluesky: 300 graphemes; Mastodon: 500 graphemes with every URL counted as 23 and
+a mention by its local part, or the server's limit), the hashtag, and on X no leading ``@``."""
 
 from __future__ import annotations
 
@@ -7,13 +9,21 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
 
+import regex
 from twitter_text import parse_tweet
 from twitter_text.config import config as twitter_config
 from twitter_text.extract_urls import extract_urls_with_indices
 from twitter_text.get_character_weight import get_character_weight
 
 LIMIT = 280
+BLUESKY_LIMIT = 300
+MASTODON_LIMIT = 500
+MASTODON_URL = 23  # characters_reserved_per_url
 ELLIPSIS = "…"
+_GRAPHEME = regex.compile(r"\X")
+_MASTODON_MENTION = regex.compile(r"(?<![\w@])(@[\w.-]+)@[\w.-]+\.[a-z]{2,}", regex.IGNORECASE)
+UNITS = {"x": "characters as X counts them", "bluesky": "graphemes as Bluesky counts them",
+         "mastodon": "characters as Mastodon counts them"}
 
 
 def _emoji_starts() -> frozenset[str] | None:
@@ -76,6 +86,43 @@ def fits(text: str) -> bool:
     return weighted_length(text) <= LIMIT
 
 
+@lru_cache(maxsize=8192)
+def graphemes(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters), as Bluesky counts a post."""
+    return len(_GRAPHEME.findall(unicodedata.normalize("NFC", text)))
+
+
+@lru_cache(maxsize=8192)
+def mastodon_length(text: str) -> int:
+    """Mastodon's count: graphemes, every http(s) URL as 23, ``@user@server`` as ``@user``."""
+    text = _MASTODON_MENTION.sub(lambda m: m.group(1), text)
+    total, index = 0, 0
+    for entity in extract_urls_with_indices(text, extract_urls_without_protocol=False):
+        start, end = entity["indices"]
+        total += graphemes(text[index:start]) + MASTODON_URL
+        index = end
+    return total + graphemes(text[index:])
+
+
+def post_length(text: str, network: str) -> int:
+    """The post's length as ``network`` counts it."""
+    if network == "x":
+        return weighted_length(text)
+    return graphemes(text) if network == "bluesky" else mastodon_length(text)
+
+
+def post_limit(network: str, mastodon_limit: int = MASTODON_LIMIT) -> int:
+    return {"x": LIMIT, "bluesky": BLUESKY_LIMIT}.get(network, mastodon_limit)
+
+
+def fits_on(network: str, mastodon_limit: int = MASTODON_LIMIT) -> Callable[[str], bool]:
+    """Whether a text fits ``network``'s limit."""
+    if network == "x":
+        return fits
+    limit = post_limit(network, mastodon_limit)
+    return lambda text: post_length(text, network) <= limit
+
+
 def has_hashtag(text: str, tag: str) -> bool:
     """Whether ``tag`` (with ``#``) appears in ``text`` as a whole hashtag."""
     pattern = r"(?<![\w#＃])[#＃]" + re.escape(tag.lstrip("#＃")) + r"(?![\w])"
@@ -88,16 +135,14 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def finish_post(text: str, tag: str) -> str:
-    """A post as X should get it: tidy, with the hashtag, never starting with ``@``.
-
-    A post that starts with a mention only reaches people who follow both accounts, so it gets
-    the customary leading period.
-    """
+def finish_post(text: str, tag: str, network: str = "x") -> str:
+    """A post as its network should get it: tidy, with the hashtag, and on X never starting with
+    ``@`` (a post that starts with a mention only reaches people who follow both accounts there,
+    so it gets the customary leading period)."""
     text = "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in tidy(text).splitlines())
     if not has_hashtag(text, tag):
         text = f"{text} {tag}" if text else tag
-    if text.startswith(("@", "＠")):
+    if network == "x" and text.startswith(("@", "＠")):
         text = "." + text
     return text
 
@@ -113,7 +158,8 @@ def shorten(value: str, keep: int) -> str:
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS
 
 
-def fit_post(render: Callable[[str | None], str], value: str) -> tuple[str, bool]:
+def fit_post(render: Callable[[str | None], str], value: str,
+             fits: Callable[[str], bool] = fits) -> tuple[str, bool]:
     """The longest post that fits, shortening one value (``render(None)`` uses it whole).
 
     ``render(v)`` builds the finished post with ``v`` in place of the value. Returns the post and
@@ -134,10 +180,11 @@ def fit_post(render: Callable[[str | None], str], value: str) -> tuple[str, bool
     return best, True
 
 
-def cut_post(text: str, tag: str) -> str:
+def cut_post(text: str, tag: str, network: str = "x",
+             fits: Callable[[str], bool] = fits) -> str:
     """Last resort for a post that cannot fit otherwise: cut its text, keeping the hashtag."""
     body = text
     if has_hashtag(body, tag) and body.rstrip().endswith(tag):
         body = body.rstrip()[: -len(tag)].rstrip()
-    post, _ = fit_post(lambda v: finish_post(body if v is None else v, tag), body)
+    post, _ = fit_post(lambda v: finish_post(body if v is None else v, tag, network), body, fits)
     return post

@@ -4,8 +4,9 @@ Texts come from plain-text Jinja templates (``chathub/kit/<key>.txt``; a hub ove
 ``theme_overrides/chathub/kit/``, and for one language in ``theme_overrides/chathub/kit/fr/``)
 or from the chat's own ``invite:`` overrides, which may use the same variables. The kit is
 written in the chat's language: the templates' words go through its catalogue, and dates,
-times and durations are Babel's for its locale. X posts always carry the hashtag, fit 280
-weighted characters and never start with ``@``.
+times and durations are Babel's for its locale. Every post of the kit exists for each network of
+the chat, always carries the hashtag and fits that network's limit as it counts (X: 280 weighted
+characters, never starting with ``@``; Bluesky: 300 graphemes; Mastodon: 500, URLs as 23).
 """
 
 from __future__ import annotations
@@ -19,16 +20,27 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.lists import format_list
 
 from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import writable
 from ..i18n.translator import N_, Translator, translator_for
 from ..model.chat import Chat, HubConfig, Person, Question
 from ..model.markdown import plain_text, unwrap_paragraphs
+from ..model.networks import NETWORKS
 from ..model.problems import HubError, Problem
 from ..model.urls import calendar_path, chat_url
 from ..resources import TEMPLATES
-from .post_rules import cut_post, finish_post, fit_post, fits, tidy, weighted_length
+from .post_rules import (
+    cut_post,
+    finish_post,
+    fit_post,
+    fits_on,
+    post_length,
+    post_limit,
+    tidy,
+    weighted_length,
+)
 from .runsheet import REMINDERS, plan_run_sheet, reminder_time
 from .sandbox import BoundedSandbox, render_bounded
 
@@ -61,7 +73,7 @@ class KitItem:
     """One ready-made text of the kit."""
 
     kind: str  # announce, reminder, dm, guest-invite, welcome, guest-intro, question, closing, blog, email
-    channel: str  # x, blog or email
+    channel: str  # x, bluesky, mastodon (a post), blog or email
     label: str  # what it is, for people: "Reminder: a day before", "Q2", "Guest introduction: @x"
     text: str
     at: datetime | None = None  # aware, in the chat's zone, for a post meant for a moment
@@ -69,15 +81,26 @@ class KitItem:
     overridden: bool = False
     number: int | None = None  # the question's number (kind ``question``) or guest's (``guest-intro``)
     notes: list[str] = field(default_factory=list)  # overrides that failed (see check_kit)
-    too_long: int = 0  # for X: the weighted length before it was shortened to fit (0: no need)
+    too_long: int = 0  # a post's length before it was shortened to fit (0: no need)
+    limit: int | None = None  # a post's limit on its network
+
+    @property
+    def network(self) -> str | None:
+        """The network a post is for; None for the blog post and the e-mail."""
+        return self.channel if self.channel in NETWORKS else None
 
     @property
     def weighted_length(self) -> int | None:
         return weighted_length(self.text) if self.channel == "x" else None
 
     @property
+    def length(self) -> int | None:
+        """The post's length as its network counts it."""
+        return post_length(self.text, self.channel) if self.network else None
+
+    @property
     def fits(self) -> bool:
-        return self.channel != "x" or fits(self.text)
+        return self.network is None or (self.length or 0) <= (self.limit or 0)
 
     @property
     def section(self) -> str:
@@ -94,6 +117,9 @@ class KitItem:
             "text": self.text,
             "weighted_length": self.weighted_length,
             "at": self.at.isoformat() if self.at else None,
+            "network": self.network,
+            "length": self.length,
+            "limit": self.limit,
         }
 
 
@@ -176,6 +202,38 @@ def forget_templates() -> None:
     _text_env.cache_clear()
 
 
+@dataclass(frozen=True)
+class PersonView:
+    """A person as one network's posts name them: ``at`` is their mention there (their name, when
+    they have no account on that network)."""
+
+    person: Person
+    network: str
+
+    @property
+    def handle(self) -> str:
+        return self.person.account(self.network) or self.person.handle
+
+    @property
+    def at(self) -> str:
+        account = self.person.account(self.network)
+        if account:
+            return NETWORKS[self.network].at(account)
+        return self.person.name or self.person.at
+
+    @property
+    def profile_url(self) -> str:
+        account = self.person.account(self.network)
+        return NETWORKS[self.network].profile_url(account) if account else self.person.profile_url
+
+    @property
+    def display_name(self) -> str:
+        return self.person.name or self.at
+
+    def __getattr__(self, name: str) -> Any:  # name, bio, url, avatar, accounts…
+        return getattr(self.person, name)
+
+
 def _when(moment: datetime, t: Translator) -> str:
     """A short date and time with the zone: "Thu, Dec 10, 13:00 EST", "jeu. 10 déc., 13 h 00 HNE"."""
     return t.gettext("%(date)s, %(time)s", date=t.date(moment, "MMMEd"), time=t.time(moment))
@@ -223,7 +281,7 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, Person):
+    if isinstance(value, Person | PersonView):
         return {"handle": value.handle, "at": value.at, "name": value.name, "bio": value.bio,
                 "url": value.url, "display_name": value.display_name,
                 "profile_url": value.profile_url}
@@ -265,15 +323,41 @@ def _render_template(env: jinja2.Environment, names: list[str], context: dict[st
         raise HubError([Problem(shown(template.filename), line, 1, str(exc))]) from None
 
 
-class _Maker:
-    """Renders one chat's texts, applying its overrides and X's rules."""
+def _network_context(chat: Chat, network: str | None, t: Translator) -> dict[str, Any]:
+    """What a text for ``network`` (None: the blog post and the e-mail) says of networks and
+    people: ``network`` (its label, or every label of the chat), ``networks``, and the people as
+    that network's posts mention them."""
+    names = [NETWORKS[n].label for n in chat.networks]
+    labels = names[0] if len(names) == 1 else format_list(names, locale=t.locale)
+    links = [{"name": n, "label": NETWORKS[n].label,
+              "hashtag_url": NETWORKS[n].hashtag_url(chat.tag, chat.mastodon_instances[0])}
+             for n in chat.networks]
+    markdown = [f"[{link['label']}]({link['hashtag_url']})" for link in links]
+    context: dict[str, Any] = {
+        "network": NETWORKS[network].label if network else labels, "networks": labels,
+        "network_links": links,
+        "network_links_markdown": markdown[0] if len(markdown) == 1 else format_list(
+            markdown, style="or", locale=t.locale)}
+    if network is not None and network != "x":
+        context.update(host=PersonView(chat.host, network),
+                       moderators=[PersonView(p, network).at for p in chat.moderators],
+                       guests=[PersonView(p, network) for p in chat.guests])
+    return context
 
-    def __init__(self, chat: Chat, config: HubConfig) -> None:
+
+class _Maker:
+    """Renders one chat's texts for one network (or none), applying its overrides and the
+    network's rules."""
+
+    def __init__(self, chat: Chat, config: HubConfig, network: str | None = "x") -> None:
         self.chat = chat
         self.config = config
         self.t = kit_translator(chat, config)
         self.env = _text_env(template_dirs(config), self.t.tag)
         self.base = _base_context(chat, config, self.t)
+        self.network = network
+        self.base = {**self.base, **_network_context(chat, network, self.t)}
+        self.fits = fits_on(network or "x", config.mastodon_max_characters)
 
     def _render(self, key: str, template: str, context: dict[str, Any], notes: list[str]) -> str:
         override = self.chat.invite.get(key)
@@ -288,6 +372,10 @@ class _Maker:
     def make(self, key: str, at: datetime | None = None, template: str | None = None,
              heading: str | None = None, **extra: Any) -> KitItem:
         kind, channel, default_label = TEXTS[template or key]
+        post = channel == "x"  # a post, for this maker's network
+        network = self.network or "x"
+        if post:
+            channel = network
         notes: list[str] = []
         context = {**self.base, **extra}
         overridden = key in self.chat.invite
@@ -296,41 +384,51 @@ class _Maker:
             shrink = SHRINK.get(kind, "title")
             ctx = context if value is None else {**context, shrink: value}
             text = self._render(key, template or key, ctx, notes if value is None else [])
-            return finish_post(text, self.chat.tag) if channel == "x" else tidy(text)
+            return finish_post(text, self.chat.tag, network) if post else tidy(text)
 
         text = render(None)
         too_long = 0
-        if channel == "x" and not fits(text):
-            too_long = weighted_length(text)
-            text, _ = fit_post(render, str(context.get(SHRINK.get(kind, "title")) or ""))
-            if not fits(text):
-                text = cut_post(text, self.chat.tag)
+        if post and not self.fits(text):
+            too_long = post_length(text, network)
+            text, _ = fit_post(render, str(context.get(SHRINK.get(kind, "title")) or ""), self.fits)
+            if not self.fits(text):
+                text = cut_post(text, self.chat.tag, network, self.fits)
+        limit = post_limit(network, self.config.mastodon_max_characters) if post else None
         return KitItem(kind, channel, heading or self.t.gettext(default_label), text, at, key,
-                       overridden, extra.get("number"), notes, too_long)
+                       overridden, extra.get("number"), notes, too_long, limit)
 
 
-def _person_line(person: Person) -> str:
+
+
+def _person_line(person: Person | PersonView) -> str:
     return f"{person.name} ({person.at})" if person.name else person.at
 
 
 def build_kit(chat: Chat, config: HubConfig) -> list[KitItem]:
-    """Every text of a chat's kit: promotion, run sheet, blog post and e-mail, in that order."""
-    maker = _Maker(chat, config)
+    """Every text of a chat's kit: promotion, run sheet, blog post and e-mail, in that order; each
+    post once for each network of the chat, in the order of its ``networks``."""
+    makers = [_Maker(chat, config, network) for network in chat.networks]
     sheet = plan_run_sheet(chat)
-    items = [maker.make("announce")]
-    items += [maker.make(key, at=reminder_time(chat, key)) for key in REMINDERS]
-    items += [maker.make("dm"), maker.make("guest-invite"), maker.make("welcome", at=sheet.welcome)]
+
+    def each(key: str, **options: Any) -> list[KitItem]:
+        return [maker.make(key, **options) for maker in makers]
+
+    items = each("announce")
+    for key in REMINDERS:
+        items += each(key, at=reminder_time(chat, key))
+    items += [*each("dm"), *each("guest-invite"), *each("welcome", at=sheet.welcome)]
     for number, (guest, at) in enumerate(zip(chat.guests, sheet.intros, strict=True), start=1):
-        heading = maker.t.gettext("Guest introduction: %(handle)s", handle=guest.at)
-        items.append(maker.make("guest-intro", at=at, heading=heading,
-                                number=number, guest=guest, bio=guest.bio,
-                                person=_person_line(guest)))
+        for maker in makers:
+            view = PersonView(guest, maker.network or "x")
+            heading = maker.t.gettext("Guest introduction: %(handle)s", handle=guest.at)
+            items.append(maker.make("guest-intro", at=at, heading=heading, number=number, guest=view,
+                                    bio=guest.bio, person=_person_line(view)))
     for slot in sheet.slots:
         q = slot.question
         key = f"q{q.number}" if f"q{q.number}" in chat.invite else "question"
-        items.append(maker.make(key, at=slot.at, template="question", heading=q.label,
-                                number=q.number, label=q.label, question=q, text=q.text,
-                                minutes=slot.minutes))
-    items.append(maker.make("closing", at=sheet.closing))
-    items += [maker.make("blog"), maker.make("email")]
+        items += each(key, at=slot.at, template="question", heading=q.label, number=q.number,
+                      label=q.label, question=q, text=q.text, minutes=slot.minutes)
+    items += each("closing", at=sheet.closing)
+    texts = _Maker(chat, config, None)
+    items += [texts.make("blog"), texts.make("email")]
     return items

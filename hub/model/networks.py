@@ -55,6 +55,16 @@ class Network:
         user, _, host = account.partition("@")
         return f"https://{host}/@{user}"
 
+    def compose_url(self, text: str, server: str = "") -> str:
+        """The page that opens the network's composer with ``text`` filled in (Mastodon: the
+        share page of ``server``)."""
+        quoted = quote(text, safe="")
+        if self.name == "x":
+            return f"https://x.com/intent/post?text={quoted}"
+        if self.name == "bluesky":
+            return f"https://bsky.app/intent/compose?text={quoted}"
+        return f"https://{server or 'mastodon.social'}/share?text={quoted}"
+
     def hashtag_url(self, tag: str, server: str = "") -> str:
         """Where the hashtag's posts are read live (``server``: Mastodon's first server)."""
         name = quote(tag.lstrip("#"), safe="")

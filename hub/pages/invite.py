@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from ..kit.texts import KitItem, build_kit
 from ..model.chat import Chat, Hub, HubConfig
+from ..model.networks import NETWORKS
 from ..model.urls import invite_url
 from .announcement import questions_visible
 from .page import Page, fingerprint, page_translator
@@ -31,8 +32,20 @@ class KitView:
     def items(self) -> list[KitItem]:
         return build_kit(self.chat, self.config)
 
-    def section(self, name: str) -> list[KitItem]:
-        return [item for item in self.items if item.section == name]
+    def section(self, name: str, network: str | None = None) -> list[KitItem]:
+        return [item for item in self.items if item.section == name
+                and (network is None or item.network == network)]
+
+    @property
+    def several(self) -> bool:
+        """Whether the chat runs on more than one network, or not on X alone."""
+        return self.chat.networks != ["x"]
+
+    def compose_url(self, item: KitItem) -> str:
+        """"Post this": X's web intent, Bluesky's compose intent, or the share page of the first
+        Mastodon server of the chat."""
+        network = NETWORKS[item.network or "x"]
+        return network.compose_url(item.text, self.chat.mastodon_instances[0])
 
 
 def pages(hub: Hub) -> Iterator[Page]:
