@@ -215,31 +215,47 @@ def chathub_step(name: str, command: str) -> dict:
     return next(s for s in steps(load_workflow(name)) if f"chathub {command}" in s.get("run", ""))
 
 
+NETWORK_SECRETS = {"X_BEARER_TOKEN": "token", "BSKY_HANDLE": "hub.bsky.social",
+                   "BSKY_APP_PASSWORD": "app-pass-word"}
+
+
 @pytest.mark.parametrize(("max_posts", "expected"), [
-    ("", ["fetch", "--due"]),
-    ("250", ["fetch", "--due", "--max-posts", "250"]),
+    ("", ["fetch", "--due", "--network", "mastodon", "--network", "x", "--network", "bluesky"]),
+    ("250", ["fetch", "--due", "--network", "mastodon", "--network", "x", "--network", "bluesky",
+             "--max-posts", "250"]),
 ])
 def test_fetch_step_calls_chathub_as_the_cli_expects(tmp_path, max_posts, expected):
     done, argv = run_step(chathub_step("fetch.yml", "fetch")["run"], tmp_path,
-                          X_BEARER_TOKEN="token", MAX_POSTS=max_posts)
+                          MAX_POSTS=max_posts, **NETWORK_SECRETS)
     assert done.returncode == 0, done.stderr
     assert argv == expected
     args = build_parser().parse_args(argv)
     assert args.due and args.max_posts == (int(max_posts) if max_posts else None)
+    assert sorted(n for group in args.networks for n in group) == ["bluesky", "mastodon", "x"]
 
 
 def test_comply_step_calls_chathub_as_the_cli_expects(tmp_path):
-    done, argv = run_step(chathub_step("comply.yml", "comply")["run"], tmp_path, X_BEARER_TOKEN="token")
+    done, argv = run_step(chathub_step("comply.yml", "comply")["run"], tmp_path, **NETWORK_SECRETS)
     assert done.returncode == 0, done.stderr
-    assert argv == ["comply"]
+    assert argv == ["comply", "--network", "mastodon", "--network", "x", "--network", "bluesky"]
     assert build_parser().parse_args(argv).command == "comply"
 
 
 @pytest.mark.parametrize(("name", "command"), [("fetch.yml", "fetch"), ("comply.yml", "comply")])
-def test_without_the_secret_the_step_warns_and_does_not_call_x(tmp_path, name, command):
-    done, argv = run_step(chathub_step(name, command)["run"], tmp_path, X_BEARER_TOKEN="")
-    assert done.returncode == 0 and argv is None
+def test_without_a_secret_the_step_warns_and_leaves_that_network_out(tmp_path, name, command):
+    done, argv = run_step(chathub_step(name, command)["run"], tmp_path, X_BEARER_TOKEN="",
+                          BSKY_HANDLE="hub.bsky.social", BSKY_APP_PASSWORD="")
+    assert done.returncode == 0, done.stderr
     assert "::warning::" in done.stdout and "X_BEARER_TOKEN" in done.stdout
+    assert "BSKY_APP_PASSWORD" in done.stdout
+    assert argv is not None and "x" not in argv and "bluesky" not in argv and "mastodon" in argv
+
+
+@pytest.mark.parametrize("name", ["fetch.yml", "comply.yml"])
+def test_every_networks_secrets_reach_the_chathub_step(name):
+    step = chathub_step(name, name.removesuffix(".yml"))
+    for secret in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD", "MASTODON_TOKEN_MASTODON_SOCIAL"):
+        assert step["env"][secret] == f"${{{{ secrets.{secret} }}}}"
 
 
 # --- scripts/commit-transcripts, in real git repositories -----------------------------------
@@ -316,6 +332,8 @@ def test_commit_transcripts_commits_only_transcripts(hub_repo, tmp_path):
     chats = hub_repo / "chats"
     (chats / "a.tweets.json").write_text('{"data": [{"id": "1"}]}\n')
     (chats / "b.tweets.json").write_text('{"data": [{"id": "2"}]}\n')
+    (chats / "b.bsky.json").write_text('{"posts": []}\n')
+    (chats / "b.mastodon.json").write_text('{"statuses": []}\n')
     (chats / "b.yml").write_text("title: B\n")
     git(hub_repo, "add", "chats/b.yml")  # staged by someone else: must stay out of the commit
     (hub_repo / "README.md").write_text("edited\n")
@@ -325,7 +343,8 @@ def test_commit_transcripts_commits_only_transcripts(hub_repo, tmp_path):
     outputs = tmp_path / "outputs"
     done = commit_transcripts(hub_repo, "Fetch chat transcripts", outputs=outputs)
     assert done.returncode == 0, done.stderr
-    assert committed_files(hub_repo) == {"chats/a.tweets.json", "chats/b.tweets.json"}
+    assert committed_files(hub_repo) == {"chats/a.tweets.json", "chats/b.tweets.json", "chats/b.bsky.json",
+                                         "chats/b.mastodon.json"}
     assert git(hub_repo, "log", "-1", "--format=%an|%s") == f"{BOT}|Fetch chat transcripts"
     assert outputs.read_text() == "changed=true\n"
     status = set(git(hub_repo, "status", "--porcelain").splitlines())
