@@ -1,13 +1,17 @@
-"""Write the example hub's FICTIONAL transcript: chats/tenants-amenities-2026-10-15.tweets.json.
+"""Write the example hub's FICTIONAL transcripts: chats/tenants-amenities-2026-10-15.tweets.json
+(a chat on X), and chats/tenants-coworking-2026-11-12.{tweets,bsky,mastodon}.json (one chat that
+ran on X, Bluesky and Mastodon at once).
 
 Every person, post and link here is made up for the example hub (links go to example.org). The
-output is an X API v2 response document, as ``chathub fetch`` stores it, and the same every run:
+output is in each API's own shape, as ``chathub fetch`` stores it, and the same every run:
 
     .venv/bin/python scripts/make_example_transcript.py
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
 import re
 import string
@@ -18,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from chathub.capture.bluesky.document import SHAPE as BLUESKY  # noqa: E402
+from chathub.capture.mastodon.document import SHAPE as MASTODON  # noqa: E402
 from chathub.capture.x.document import write_transcript  # noqa: E402
+from chathub.transcripts.store import write_atomic  # noqa: E402
 
 SLUG = "tenants-amenities-2026-10-15"
 START = datetime(2026, 10, 15, 17, 0, tzinfo=UTC)  # 13:00 in New York (EDT)
@@ -409,6 +416,200 @@ def build() -> dict:
     }
 
 
+# --- the chat on three networks ---------------------------------------------------------------
+
+THREE = "tenants-coworking-2026-11-12"
+THREE_START = datetime(2026, 11, 12, 18, 0, tzinfo=UTC)  # 13:00 in New York (EST)
+# (key, seconds after 13:00, network, author, text, options): reply (key), likes, reposts.
+# Authors: an X handle, a Bluesky handle, or a Mastodon user@server.
+THREE_CHAT: list[tuple[str, int, str, str, str, dict]] = [
+    ("x_welcome", 0, "x", "HarborviewCRE", "Welcome to #Tenants! Today we're on X, Bluesky and Mastodon "
+     "at once. Topic: a shared coworking floor in your own building. Say hi!", {"likes": 11}),
+    ("b_welcome", 4, "bluesky", "harborview.bsky.social", "Welcome to #Tenants, Bluesky! Same chat, "
+     "three networks. Guest today: @farah.bsky.social 👋", {"likes": 9}),
+    ("m_welcome", 7, "mastodon", "harborview@mastodon.social", "Welcome to #Tenants on Mastodon! "
+     "We're also on X and Bluesky: one archive will hold all three.", {"likes": 6}),
+    ("b_lin", 60, "bluesky", "lin-ops.bsky.social", "Lin here, office manager for a 60-person "
+     "architecture firm in Providence. Moved to Bluesky last year #Tenants", {"likes": 3}),
+    ("m_oskar", 80, "mastodon", "oskar@hachyderm.io", "Oskar, facilities at a small software "
+     "company. Hi from the fediverse #Tenants", {"likes": 2}),
+    ("x_fran", 95, "x", "facilities_fran", "Fran again, Boston tower. Curious about this one #Tenants",
+     {"likes": 4}),
+    ("x_q1", 300, "x", "HarborviewCRE", "Q1 Would your team use a shared coworking floor in your own "
+     "building? #Tenants", {"likes": 15, "reposts": 4}),
+    ("b_q1", 302, "bluesky", "harborview.bsky.social", "Q1 Would your team use a shared coworking "
+     "floor in your own building? #Tenants", {"likes": 12}),
+    ("m_q1", 304, "mastodon", "harborview@mastodon.social", "Q1 Would your team use a shared "
+     "coworking floor in your own building? #Tenants", {"likes": 7}),
+    ("x_fran_a1", 340, "x", "facilities_fran", "A1 Yes, for overflow days. Our floor is full every "
+     "Tuesday #Tenants", {"likes": 9}),
+    ("b_lin_a1", 352, "bluesky", "lin-ops.bsky.social", "A1 Only if it is bookable. A first-come "
+     "floor becomes one team's annex in a week #Tenants", {"likes": 14, "reposts": 2}),
+    ("b_farah_a1", 370, "bluesky", "farah.bsky.social", "A1 From what we see: tenants use it most for "
+     "meeting people from the other companies. That's the real amenity #Tenants", {"likes": 21}),
+    ("b_noreply", 395, "bluesky", "jun.bsky.social", "We would, for client meetings. Ours are cramped",
+     {"reply": "b_q1", "likes": 5}),
+    ("m_oskar_a1", 410, "mastodon", "oskar@hachyderm.io", "A1 We'd use it for focus days. Details: "
+     "https://example.org/focus-days #Tenants", {"likes": 4}),
+    ("m_noreply", 430, "mastodon", "ines@mastodon.social", "Only with a quiet zone, honestly",
+     {"reply": "m_q1", "likes": 3}),
+    ("x_q2", 900, "x", "HarborviewCRE", "Q2 What would it need to beat your own meeting rooms? #Tenants",
+     {"likes": 10}),
+    ("b_q2", 902, "bluesky", "harborview.bsky.social", "Q2 What would it need to beat your own "
+     "meeting rooms? #Tenants", {"likes": 8}),
+    ("m_q2", 904, "mastodon", "harborview@mastodon.social", "Q2 What would it need to beat your own "
+     "meeting rooms? #Tenants", {"likes": 5}),
+    ("x_farah_a2", 950, "x", "flex_farah", "A2 Sound. Rooms people can take a call in without "
+     "whispering. Then screens that just work #Tenants", {"likes": 17}),
+    ("b_lin_a2", 980, "bluesky", "lin-ops.bsky.social", "A2 Booking from the same calendar we "
+     "already use. No new app, please #Tenants", {"likes": 11}),
+    ("m_farah_a2", 1010, "mastodon", "farah@hachyderm.io", "A2 on Mastodon too: good sound beats "
+     "free coffee every time #Tenants", {"likes": 6}),
+    ("x_q3", 1500, "x", "HarborviewCRE", "Q3 Who should run it: the landlord, an operator, or the "
+     "tenants? #Tenants", {"likes": 8}),
+    ("b_q3", 1502, "bluesky", "harborview.bsky.social", "Q3 Who should run it: the landlord, an "
+     "operator, or the tenants? #Tenants", {"likes": 6}),
+    ("m_q3", 1504, "mastodon", "harborview@mastodon.social", "Q3 Who should run it: the landlord, "
+     "an operator, or the tenants? #Tenants", {"likes": 4}),
+    ("b_jun_a3", 1560, "bluesky", "jun.bsky.social", "A3 An operator, with a tenants' board that "
+     "meets every quarter #Tenants", {"likes": 7}),
+    ("m_ines_a3", 1600, "mastodon", "ines@mastodon.social", "A3 The landlord, but with a budget the "
+     "tenants can see. Is anyone doing that already? #Tenants", {"likes": 2}),
+    ("x_wrap", 2400, "x", "HarborviewCRE", "That's a wrap! Thank you X, Bluesky and Mastodon. The "
+     "archive will hold all three networks #Tenants", {"likes": 13}),
+]
+THREE_NAMES = {
+    "HarborviewCRE": "Harborview Properties", "harborview.bsky.social": "Harborview Properties",
+    "harborview@mastodon.social": "Harborview Properties", "facilities_fran": "Fran Delgado | Facilities",
+    "flex_farah": "Farah Haddad", "farah.bsky.social": "Farah Haddad", "farah@hachyderm.io": "Farah Haddad",
+    "lin-ops.bsky.social": "Lin Osei", "jun.bsky.social": "Jun Park", "oskar@hachyderm.io": "Oskar Berg",
+    "ines@mastodon.social": "Inês Moreira",
+}
+
+
+def fake_did(handle: str) -> str:
+    digest = hashlib.sha256(handle.encode()).digest()
+    return "did:plc:" + base64.b32encode(digest).decode().lower()[:24]
+
+
+def bluesky_facets(text: str) -> list[dict]:
+    """Tags, mentions and links of a post, at UTF-8 byte offsets as Bluesky stores them."""
+    found = []
+    for match in re.finditer(r"(?<![\w#])#(\w+)|(?<![\w@])@([\w.-]+\.\w+)|https?://\S+", text):
+        start = len(text[:match.start()].encode("utf-8"))
+        end = start + len(match.group().encode("utf-8"))
+        if match.group(1):
+            feature = {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}
+        elif match.group(2):
+            feature = {"$type": "app.bsky.richtext.facet#mention", "did": fake_did(match.group(2))}
+        else:
+            feature = {"$type": "app.bsky.richtext.facet#link", "uri": match.group()}
+        found.append({"index": {"byteStart": start, "byteEnd": end}, "features": [feature]})
+    return found
+
+
+def mastodon_html(text: str, server: str) -> str:
+    def link(match: re.Match[str]) -> str:
+        word = match.group()
+        if word.startswith("#"):
+            return (f'<a href="https://{server}/tags/{word[1:].lower()}" class="mention hashtag" '
+                    f'rel="tag">#<span>{word[1:]}</span></a>')
+        scheme, rest = word.split("://", 1)
+        return (f'<a href="{word}" target="_blank" rel="nofollow noopener" translate="no"><span '
+                f'class="invisible">{scheme}://</span><span class="">{rest}</span><span '
+                'class="invisible"></span></a>')
+
+    body = re.sub(r"(?<![\w#])#\w+|https?://\S+", link, text.replace("&", "&amp;"))
+    return f"<p>{body}</p>"
+
+
+def build_three(known: list[dict]) -> dict[str, dict]:
+    """The three transcripts of the chat that ran on X, Bluesky and Mastodon (``known``: the X
+    users of the October chat, who keep their ids)."""
+    rng = random.Random(20261112)
+    x_users: dict[str, dict] = {u["username"]: u for u in known if u["username"] in THREE_NAMES}
+    x_posts: list[dict] = []
+    views: list[dict] = []
+    statuses: list[dict] = []
+    made: dict[str, dict] = {}
+    replies: dict[str, int] = {}
+    for _, _, _, _, _, opts in THREE_CHAT:
+        if "reply" in opts:
+            replies[opts["reply"]] = replies.get(opts["reply"], 0) + 1
+    for count, (key, seconds, network, author, text, opts) in enumerate(THREE_CHAT, start=1):
+        moment = THREE_START + timedelta(seconds=seconds, milliseconds=rng.randrange(0, 900))
+        when = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        likes, reposts = opts.get("likes", 0), opts.get("reposts", 0)
+        parent = made.get(opts.get("reply", ""))
+        if network == "x":
+            if author not in x_users or "id" not in x_users[author]:
+                x_users[author] = {"id": user_id(rng), "username": author, "name": THREE_NAMES[author],
+                                   "public_metrics": {"followers_count": rng.randrange(100, 9000)}}
+            ident = snowflake(moment, rng)
+            post = {"id": ident, "author_id": x_users[author]["id"], "created_at": when,
+                    "conversation_id": ident, "edit_history_tweet_ids": [ident], "lang": "en",
+                    "text": escape(text), "entities": entities(text, {}, {}),
+                    "public_metrics": {"retweet_count": reposts, "reply_count": replies.get(key, 0),
+                                       "like_count": likes, "quote_count": 0}}
+            x_posts.append(post)
+            made[key] = post
+        elif network == "bluesky":
+            did = fake_did(author)
+            rkey = f"3m{count:011d}"
+            record: dict = {"$type": "app.bsky.feed.post", "text": text, "createdAt": when,
+                            "langs": ["en"]}
+            if bluesky_facets(text):
+                record["facets"] = bluesky_facets(text)
+            if parent is not None:
+                ref = {"uri": parent["uri"], "cid": parent["cid"]}
+                record["reply"] = {"root": ref, "parent": ref}
+            view = {"uri": f"at://{did}/app.bsky.feed.post/{rkey}", "cid": f"bafyreifake{count:040d}",
+                    "author": {"did": did, "handle": author, "displayName": THREE_NAMES[author],
+                               "labels": []},
+                    "record": record, "indexedAt": when, "replyCount": replies.get(key, 0),
+                    "repostCount": reposts, "likeCount": likes, "quoteCount": 0, "labels": []}
+            views.append(view)
+            made[key] = view
+        else:
+            user, server = author.split("@")
+            ident = str((int(moment.timestamp() * 1000) << 16) + count)
+            status = {
+                "id": ident, "uri": f"https://{server}/users/{user}/statuses/{ident}",
+                "url": f"https://{server}/@{user}/{ident}", "created_at": when,
+                "in_reply_to_id": parent["id"] if parent else None,
+                "in_reply_to_account_id": parent["account"]["id"] if parent else None,
+                "visibility": "public", "language": "en", "sensitive": False, "spoiler_text": "",
+                "content": mastodon_html(text, "mastodon.social"), "reblog": None,
+                "replies_count": replies.get(key, 0), "reblogs_count": reposts,
+                "favourites_count": likes, "edited_at": None, "media_attachments": [], "mentions": [],
+                "tags": [{"name": "tenants", "url": "https://mastodon.social/tags/tenants"}],
+                "account": {"id": str(abs(hash_int(author))), "username": user,
+                            "acct": user if server == "mastodon.social" else author,
+                            "display_name": THREE_NAMES[author], "url": f"https://{server}/@{user}",
+                            "note": "", "avatar": "", "followers_count": rng.randrange(20, 900)},
+                "read_from": "mastodon.social", "local_ids": {"mastodon.social": ident},
+            }
+            statuses.append(status)
+            made[key] = status
+    window = {"start_time": "2026-11-12T17:45:00Z", "end_time": "2026-11-12T19:15:00Z",
+              "before_minutes": 15, "after_minutes": 30}
+    note = "A fictional transcript written for the example hub by scripts/make_example_transcript.py."
+    return {
+        "x": {"data": x_posts, "includes": {"users": list(x_users.values())},
+              "meta": {"query": "#Tenants -is:retweet", "start_time": window["start_time"],
+                       "end_time": window["end_time"], "window": window, "endpoint": "fictional",
+                       "complete": True, "note": note}},
+        "bluesky": {"posts": views, "meta": {"tag": "Tenants", "window": window, "complete": True,
+                                             "endpoint": "fictional", "note": note}},
+        "mastodon": {"statuses": statuses, "meta": {"tag": "Tenants", "window": window, "complete": True,
+                                                    "endpoint": "fictional", "note": note}},
+    }
+
+
+def hash_int(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+
+
 def main() -> None:
     doc = build()
     ids = doc.pop("ids")
@@ -417,6 +618,13 @@ def main() -> None:
     print(f"wrote {path.relative_to(ROOT)}: {len(doc['data'])} posts")
     for key in ("dan_a1", "gwen_a2", "dan_a3", "fran_a4", "wrap"):
         print(f"  {key}: {ids[key]}")
+    three = build_three(doc["includes"]["users"])
+    chats = ROOT / "chats"
+    write_transcript(chats / f"{THREE}.tweets.json", three["x"])
+    write_atomic(chats / f"{THREE}.bsky.json", BLUESKY.dump(three["bluesky"]))
+    write_atomic(chats / f"{THREE}.mastodon.json", MASTODON.dump(three["mastodon"]))
+    counts = {n: len(d.get("data") or d.get("posts") or d.get("statuses")) for n, d in three.items()}
+    print(f"wrote chats/{THREE}.tweets.json, .bsky.json and .mastodon.json: {counts}")
 
 
 if __name__ == "__main__":

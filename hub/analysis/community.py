@@ -42,7 +42,7 @@ class PersonRecord:
     @property
     def other_accounts(self) -> list[User]:
         """Their accounts on other networks than ``user``'s (the chat files join them)."""
-        return [u for n, u in self.accounts.items() if u.key != self.user.key]
+        return [u for n, u in self.accounts.items() if n != self.user.network]
 
     @property
     def first_chat(self) -> Chat:
