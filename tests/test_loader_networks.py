@@ -120,3 +120,14 @@ def test_hide_takes_accounts_of_every_network(make_hub, run_cli):
     hub.add_chat("bad", BLUESKY_ONLY.replace("2026-07-09", "2026-08-01") + 'hide: ["not an account!"]\n')
     code, out, err = run_cli("check")
     assert code == 1 and "is not an account or a post" in err
+
+
+def test_x_window_warnings_only_concern_chats_on_x(make_hub, run_cli, monkeypatch):
+    monkeypatch.setenv("CHATHUB_NOW", "2026-07-15T12:00:00Z")  # X's 7-day search is closing
+    hub = make_hub()
+    hub.add_chat("sky", BLUESKY_ONLY)
+    code, out, err = run_cli("check")
+    assert code == 0 and "recent search" not in out + err
+    hub.add_chat("x", CHAT)
+    code, out, err = run_cli("check")
+    assert "recent search" in out + err

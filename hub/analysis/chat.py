@@ -29,8 +29,9 @@ ANSWER_NEAR_RE = re.compile(_PREFIX + r"(?:[^\W\d_][\w'’]{0,11}[\s,:]+){1,2}A(
 MAX_DEPTH = 4  # deeper replies are shown beside their parent, with "Replying to"
 TOP_CONTRIBUTORS = 10
 HIGHLIGHTS_PER_QUESTION = 3
-_SELF_URL = re.compile(r"^https?://(www\.|mobile\.)?(x|twitter)\.com/|^https?://pic\.(x|twitter)\.com/",
-                       re.I)
+# Links to the networks' own posts and media are not "links shared".
+_SELF_URL = re.compile(r"^https?://(www\.|mobile\.)?(x|twitter)\.com/|^https?://pic\.(x|twitter)\.com/"
+                       r"|^https?://(www\.)?bsky\.app/", re.I)
 
 
 @dataclass(eq=False, slots=True)

@@ -344,7 +344,7 @@ def window_problems(hub: Hub) -> Problems:
     config = hub.config
     now = config.now
     for chat in hub.chats:
-        if not chat.published or chat.cancelled or not chat.has_ended(now):
+        if not chat.published or chat.cancelled or not chat.has_ended(now) or not chat.runs_on("x"):
             continue
         if chat.transcript_path.exists():
             continue
