@@ -1,6 +1,11 @@
 """Golden output of the X-only hub in ``tests/data/x-only-hub``: what chathub's pages looked like
-before chathub knew other networks. ``python tests/golden.py`` writes it again (do that only
-with the code whose output is the reference)."""
+before chathub knew other networks. ``python tests/golden.py`` writes it again; do that only with
+the code whose output is the reference, for example main's before a change, through a shim that
+puts that code first on the path:
+
+    git archive main | tar -x -C /tmp/main && mkdir /tmp/shim && ln -s /tmp/main/hub /tmp/shim/chathub
+    PYTHONPATH=/tmp/shim .venv/bin/python tests/golden.py
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,8 @@ def build(workdir: Path) -> Path:
 
     root = workdir / "hub"
     shutil.copytree(HUB, root)
+    for path in root.rglob("*"):  # outside git, files' times date the feed and calendars
+        os.utime(path, (int(EPOCH), int(EPOCH)))
     os.environ["CHATHUB_NOW"] = NOW
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     config = load_config(str(root / "mkdocs.yml"), strict=True)

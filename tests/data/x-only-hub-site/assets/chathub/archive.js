@@ -1,7 +1,10 @@
 /* chathub: the filter box of archive and people pages (by person or word). Without this script
-   the box stays hidden and every post shows. No third-party code, no requests. */
+   the box stays hidden and every post shows. No third-party code, no requests. The filter is
+   in the URL as ?filter= (not ?q=, which Material's search takes for itself). */
 (function () {
   "use strict";
+
+  var PARAM = "filter";
 
   function normalize(text) {
     return (text || "").toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
@@ -15,6 +18,8 @@
     var scope = form.closest("[data-chathub-archive], [data-chathub-people]") || root;
     var input = form.querySelector("input");
     var status = form.querySelector("output");
+    var empty = scope.querySelector("[data-chathub-filter-empty]");
+    var clear = scope.querySelector("[data-chathub-filter-clear]");
     var items = Array.prototype.map.call(scope.querySelectorAll("[data-author]"), function (el) {
       var text = el.querySelector(".chathub-post-text");
       return {
@@ -54,6 +59,16 @@
         section.classList.toggle("chathub-is-filtered-out", terms.length > 0 && !live.has(section));
       });
       status.textContent = terms.length ? shown + " of " + items.length + " match" : "";
+      if (empty) empty.hidden = !(terms.length && shown === 0);
+      remember(input.value.trim());
+    }
+
+    /* The filter stays in the address (?filter=…), so a filtered page can be shared. */
+    function remember(value) {
+      if (!window.history || !window.history.replaceState) return;
+      var url = new URL(window.location.href);
+      if (value) url.searchParams.set(PARAM, value); else url.searchParams.delete(PARAM);
+      if (url.href !== window.location.href) window.history.replaceState(window.history.state, "", url.href);
     }
 
     var timer = null;
@@ -65,8 +80,15 @@
       event.preventDefault();
       apply();
     });
+    if (clear) {
+      clear.addEventListener("click", function () {
+        input.value = "";
+        apply();
+        input.focus();
+      });
+    }
     form.hidden = false;
-    var wanted = new URLSearchParams(window.location.search).get("q");
+    var wanted = new URLSearchParams(window.location.search).get(PARAM);
     if (wanted) {
       input.value = wanted;
       apply();
