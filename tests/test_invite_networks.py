@@ -79,7 +79,7 @@ def test_each_network_mentions_people_by_their_account_there(hub, run_cli):
     dm = {i["network"]: i["text"] for i in items if i["kind"] == "dm"}
     assert "on X:" in dm["x"] and "on Bluesky:" in dm["bluesky"] and "on Mastodon:" in dm["mastodon"]
     blog = next(i["text"] for i in items if i["kind"] == "blog")
-    assert "X, Bluesky and Mastodon" in blog and "https://bsky.app/hashtag/Tenants" in blog
+    assert "X, Bluesky, and Mastodon" in blog and "https://bsky.app/hashtag/Tenants" in blog
 
 
 def test_the_page_links_each_post_to_its_networks_composer(hub):
@@ -132,5 +132,5 @@ def test_bluesky_counts_extended_grapheme_clusters(text):
 def test_text_output_shows_each_network_and_its_count(hub, run_cli):
     code, out, err = run_cli("invite", "leases")
     assert code == 0, err
-    assert "Posts for X, Bluesky and Mastodon: promotion" in out
+    assert "Posts for X, Bluesky, and Mastodon: promotion" in out
     assert "[announce, bluesky]" in out and "/300" in out and "/500" in out

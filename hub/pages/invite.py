@@ -12,7 +12,7 @@ from ..model.chat import Chat, Hub, HubConfig
 from ..model.networks import NETWORKS
 from ..model.urls import invite_url
 from .announcement import questions_visible
-from .page import Page, fingerprint, page_translator
+from .page import Page, fingerprint, network_list, page_translator
 
 INTENT = "https://x.com/intent/post?text="
 
@@ -58,7 +58,8 @@ def pages(hub: Hub) -> Iterator[Page]:
             title=t.gettext("Invite kit: %(title)s", title=chat.title),
             template="chathub/invite.html",
             context={"chat": chat, "kit": KitView(chat, config), "show_questions": visible,
-                     "intent_url": intent_url, "noindex": True},
+                     "intent_url": intent_url, "noindex": True,
+                     "networks_text": network_list(chat, t)},
             searchable=False,
             description=t.gettext(
                 "Ready-made posts, run sheet, blog post and e-mail for the %(tag)s chat.", tag=chat.tag),

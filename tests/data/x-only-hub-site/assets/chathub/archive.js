@@ -6,6 +6,14 @@
 
   var PARAM = "filter";
 
+  /* Words in the page's language (messages.js); the English messages themselves without it. */
+  var i18n = window.chathubI18n;
+  function ngettext(singular, plural, count, values, el) {
+    if (i18n) return i18n.ngettext(singular, plural, count, values, el);
+    var text = count === 1 ? singular : plural;
+    return text.replace(/%\((\w+)\)s/g, function (w, k) { return k === "num" ? count : values[k]; });
+  }
+
   function normalize(text) {
     return (text || "").toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   }
@@ -58,7 +66,10 @@
       Array.prototype.forEach.call(sections, function (section) {
         section.classList.toggle("chathub-is-filtered-out", terms.length > 0 && !live.has(section));
       });
-      status.textContent = terms.length ? shown + " of " + items.length + " match" : "";
+      var total = i18n ? new Intl.NumberFormat(i18n.locale(status)).format(items.length) : items.length;
+      status.textContent = terms.length
+        ? ngettext("%(num)s of %(total)s matches", "%(num)s of %(total)s match", shown, { total: total }, status)
+        : "";
       if (empty) empty.hidden = !(terms.length && shown === 0);
       remember(input.value.trim());
     }

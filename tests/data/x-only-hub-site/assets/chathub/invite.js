@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  /* Words in the page's language (messages.js); the English messages themselves without it. */
+  function _(text, el) {
+    return window.chathubI18n ? window.chathubI18n.gettext(text, null, el) : text;
+  }
+
   function copyWithSelection(text) {
     var area = document.createElement("textarea");
     area.value = text;
@@ -57,10 +62,10 @@
         if (!source) return;
         copyText(source.textContent).then(function (copied) {
           if (copied) {
-            say(button, "Copied");
+            say(button, _("Copied", button));
           } else {
             selectText(source);
-            say(button, "Press Ctrl+C to copy");
+            say(button, _("Press Ctrl+C to copy", button));
           }
         });
       });
