@@ -73,6 +73,7 @@ class FakeBluesky:
     failures: list[tuple[str, int | Exception, dict[str, str]]] = field(default_factory=list)
     deleted: set[str] = field(default_factory=set)
     cursor_pages: int | None = None  # the search cursor stops after this many pages of a query
+    stuck_cursor: bool = False  # the search sends the same cursor and page for ever
     count: int = 0
 
     def author(self, handle: str, **extra: Any) -> dict[str, Any]:
@@ -165,12 +166,14 @@ class FakeBluesky:
         found = [v for v in self.posts if v["uri"] not in self.deleted and set(tags) <= tagged(v)
                  and since <= self.sort_at(v) < until]
         found.sort(key=lambda v: (self.sort_at(v), v["uri"]), reverse=True)
-        offset = int(params.get("cursor", ["0"])[0])
+        offset = 0 if self.stuck_cursor else int(params.get("cursor", ["0"])[0])
         page = found[offset:offset + limit]
         body: dict[str, Any] = {"posts": page, "hitsTotal": len(found)}
         pages_served = offset // limit + 1
         if offset + limit < len(found) and (self.cursor_pages is None or pages_served < self.cursor_pages):
             body["cursor"] = str(offset + limit)
+        if self.stuck_cursor:
+            body["cursor"] = "stuck"
         return httpx.Response(200, json=body)
 
     def _node(self, view: dict[str, Any], depth: int) -> dict[str, Any]:

@@ -169,7 +169,7 @@ def test_rate_limit_waits_boundedly_for_the_reset_and_goes_on(hub, run_cli, bsky
     bsky.fail_next("searchPosts", 429, headers={"ratelimit-reset": str(reset), "ratelimit-remaining": "0"})
     code, out, err = run_cli("fetch", SLUG)
     assert code == 0, err
-    assert "429" in err and "waiting" in err
+    assert "429" in err and ("waiting" in err or "backing off" in err)
     assert sleeps and max(sleeps) <= 900  # never the week-long reset the header asks for
     assert len(stored(hub)["posts"]) == 30
 
@@ -193,6 +193,23 @@ def test_a_dropped_connection_is_retried(hub, run_cli, bsky, sleeps):
     bsky.fail_next("searchPosts", httpx.ConnectError("connection reset"))
     assert run_cli("fetch", SLUG)[0] == 0
     assert len(stored(hub)["posts"]) == 12 and sleeps == [2.0]
+
+
+def test_a_cursor_that_never_ends_stops_the_fetch_and_writes_nothing(hub, run_cli, bsky, sleeps):
+    bsky.chat_posts(150, START)
+    bsky.stuck_cursor = True
+    code, out, err = run_cli("fetch", SLUG)
+    assert code == 1 and "same cursor twice" in err and "unchanged" in err
+    assert not (hub.chats / f"{SLUG}.bsky.json").exists()
+    assert bsky.methods().count("searchPosts") <= 3
+
+
+def test_an_app_password_with_a_line_break_is_refused_before_any_request(hub, run_cli, bsky,
+                                                                          monkeypatch):
+    monkeypatch.setenv("BSKY_APP_PASSWORD", "abcd-efgh\nijkl-mnop")
+    code, out, err = run_cli("fetch", SLUG)
+    assert code == 2 and "BSKY_APP_PASSWORD holds a line break" in err
+    assert "ijkl" not in err and bsky.calls == []
 
 
 def test_no_secret_reaches_any_output(hub, run_cli, bsky, sleeps, caplog):

@@ -134,12 +134,18 @@ def test_people_joins_declared_accounts_and_keeps_unknown_ones_apart(hub):
     assert len([r for r in rows if "ana.bsky.social" in r.get_text()]) == 1
 
 
-def test_the_announcement_names_every_network(hub):
-    page = hub["hub"].html(f"chats/{SLUG}/")
+def test_the_announcement_of_an_upcoming_chat_names_every_network(hub):
+    tiny = hub["hub"]
+    tiny.add_chat("tenants-2026-07-09", CHAT.replace("2026-05-14", "2026-07-09"))
+    tiny.build()
+    page = tiny.html("chats/tenants-2026-07-09/")
+    expected = {"x": "https://x.com/search?q=%23Tenants&f=live",
+                "bluesky": "https://bsky.app/hashtag/Tenants",
+                "mastodon": "https://mastodon.social/tags/Tenants"}
+    live = {a["data-network"]: a["href"] for a in page.select("a.chathub-live-link")}
+    assert live == expected
     links = {a["data-network"]: a["href"] for a in page.select("a.chathub-network-link")}
-    assert links == {"x": "https://x.com/search?q=%23Tenants&f=live",
-                     "bluesky": "https://bsky.app/hashtag/Tenants",
-                     "mastodon": "https://mastodon.social/tags/Tenants"}
+    assert links == expected  # "Follow #Tenants on X, Bluesky or Mastodon when the chat starts"
     assert re.search(r"X, Bluesky or Mastodon", page.get_text())
 
 

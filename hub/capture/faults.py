@@ -157,6 +157,8 @@ class PageGuard:
 
     limit: int
     what: str = "the search"
+    source: str = "X"  # the network whose API pages
+    cursor: str = "next_token"  # what that API calls its cursor
     tokens: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     pages: int = 0
@@ -172,16 +174,16 @@ class PageGuard:
         if token is None:
             return
         if token in self.tokens:
-            raise APIFault(f"X sent the same next_token twice in {self.what}; stopped so as not "
-                           "to page forever")
+            raise APIFault(f"{self.source} sent the same {self.cursor} twice in {self.what}; "
+                           "stopped so as not to page forever")
         self.tokens.add(token)
         if ids and not new:
-            raise APIFault(f"X sent a page with no new post in {self.what} and asked for "
-                           "another; stopped so as not to page forever")
+            raise APIFault(f"{self.source} sent a page with no new post in {self.what} and asked "
+                           "for another; stopped so as not to page forever")
         self.empty = 0 if ids else self.empty + 1
         if self.empty > EMPTY_PAGES:
-            raise APIFault(f"X sent {self.empty} empty pages in a row in {self.what}; stopped so "
-                           "as not to page forever")
+            raise APIFault(f"{self.source} sent {self.empty} empty pages in a row in {self.what}; "
+                           "stopped so as not to page forever")
         if self.pages >= self.limit:
             raise APIFault(f"{self.what} went past {self.limit} pages, more than it can need; "
                            "stopped so as not to page forever")

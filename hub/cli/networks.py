@@ -14,6 +14,7 @@ from ..capture.bluesky import fetch as bluesky_fetch
 from ..capture.bluesky.client import BlueskyClient, BlueskyError, read_credentials
 from ..capture.bluesky.document import SHAPE as BLUESKY_SHAPE
 from ..capture.documents import Document, Shape
+from ..capture.faults import APIFault
 from ..capture.mastodon import comply as mastodon_comply
 from ..capture.mastodon import fetch as mastodon_fetch
 from ..capture.mastodon.client import MastodonFault
@@ -68,8 +69,9 @@ class Free:
         return len((doc or {}).get(self.shape.items) or [])
 
 
-BLUESKY = Free("bluesky", "Bluesky", BLUESKY_SHAPE, bluesky_fetch, (BlueskyError,), bluesky_fetch.hide_posts)
-MASTODON = Free("mastodon", "Mastodon", MASTODON_SHAPE, mastodon_fetch, (MastodonFault,),
+BLUESKY = Free("bluesky", "Bluesky", BLUESKY_SHAPE, bluesky_fetch, (BlueskyError, APIFault),
+               bluesky_fetch.hide_posts)
+MASTODON = Free("mastodon", "Mastodon", MASTODON_SHAPE, mastodon_fetch, (MastodonFault, APIFault),
                 mastodon_fetch.hide_statuses, combine)
 FREE = {n.name: n for n in (BLUESKY, MASTODON)}
 
@@ -109,7 +111,7 @@ def fetch(network: str, hub: Hub, chats: list[Chat], args: argparse.Namespace, e
             continue
         try:
             plan = spec.fetch_module.plan_fetch(chat, hub.config, stored, refresh=args.refresh)
-        except spec.fetch_module.CaptureError as exc:
+        except (spec.fetch_module.CaptureError, *spec.errors) as exc:
             if args.due:
                 print(f"{chat.slug}: skipped: {exc}")
                 continue

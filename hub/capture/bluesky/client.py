@@ -26,7 +26,8 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 
-from ..window import BACKOFF, RATE_WAITS, RETRIES, rate_wait
+from ..faults import REDACTOR, APIFault, RateWaits, secret_problem
+from ..window import BACKOFF, RETRIES
 
 HANDLE_ENV = "BSKY_HANDLE"
 PASSWORD_ENV = "BSKY_APP_PASSWORD"
@@ -38,8 +39,11 @@ TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 Say = Callable[[str], None]
 
 
-class BlueskyError(Exception):
+class BlueskyError(APIFault):
     """A failure talking to Bluesky, explained in one line."""
+
+
+REDACTOR.watch(("httpx", "httpcore", "atproto", "atproto_client"))
 
 
 def read_credentials(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
@@ -52,6 +56,11 @@ def read_credentials(environ: Mapping[str, str] | None = None) -> tuple[str, str
             f"no Bluesky login: set the environment variable{'s' * (len(missing) > 1)} "
             f"{' and '.join(missing)} (your handle, and an app password made under Settings → "
             "Privacy and security → App passwords); Bluesky's search needs a logged-in account")
+    for name, value in ((HANDLE_ENV, handle), (PASSWORD_ENV, password)):
+        problem = secret_problem(name, value)
+        if problem:
+            raise BlueskyError(problem)
+    REDACTOR.add(password)
     return handle, password
 
 
@@ -67,7 +76,9 @@ class BlueskyClient:
         self.client: Client | None = None
         self.requests = 0
         self.reads = 0
-        self._secrets = {password} if password else set()
+        self.waits = RateWaits()
+        if password:
+            REDACTOR.add(password)
 
     def say(self, message: str) -> None:
         (self._say or print)(self.redact(message))
@@ -76,10 +87,7 @@ class BlueskyClient:
         (self._sleep or time.sleep)(seconds)
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            if secret:
-                text = text.replace(secret, "[redacted]")
-        return text
+        return REDACTOR.redact(text)
 
     def _fail(self, message: str) -> BlueskyError:
         return BlueskyError(self.redact(message))
@@ -94,27 +102,26 @@ class BlueskyClient:
         session = getattr(client, "_session", None)
         for token in (getattr(session, "access_jwt", ""), getattr(session, "refresh_jwt", "")):
             if token:
-                self._secrets.add(token)
+                REDACTOR.add(token)
         self.client = client
         return client
 
     def _run(self, action: Callable[[], Any], *, login: bool = False) -> Any:
-        failures = waits = 0
+        failures = 0
         while True:
             try:
                 self.requests += 1
                 return action()
             except RateLimitExceededError as exc:
-                waits += 1
-                if waits > RATE_WAITS:
-                    raise self._fail(f"Bluesky kept answering 429 Too Many Requests ({waits} times); "
-                                     "try again later") from None
-                reset = exc.reset_at.timestamp() if exc.reset_at else None
-                wait = rate_wait(reset, time.time(), waits) if exc.retry_after is None else min(
-                    int(exc.retry_after) + 1, rate_wait(None, 0, RATE_WAITS))
+                reset = exc.response.headers.get("ratelimit-reset") if exc.response is not None else None
+                if reset is None and exc.retry_after is not None:
+                    reset = str(self.waits.clock() + exc.retry_after)
+                try:
+                    wait, note = self.waits.plan(reset)
+                except APIFault as fault:
+                    raise self._fail(f"Bluesky: {fault}") from None
                 what = "logins" if login else "requests"
-                self.say(f"rate limited by Bluesky (429, too many {what}): waiting {wait} s for the "
-                         "limit to reset, then going on")
+                self.say(f"rate limited by Bluesky (429, too many {what}): {note}")
                 self.sleep(wait)
             except UnauthorizedError as exc:
                 if login:

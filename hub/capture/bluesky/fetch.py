@@ -11,6 +11,7 @@ succeeded, by merging into what is stored at that moment, under the store's lock
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any
 from ...model.chat import Chat, HubConfig
 from ...transcripts.fields import parse_instant
 from ..documents import Document, Item
+from ..faults import PageGuard
 from ..window import (
     API_LAG,
     QUESTION_RE,
@@ -35,6 +37,7 @@ from .normalise import good_handle
 
 THREAD_ROUNDS = 3
 MAX_RESTARTS = 50  # searches restarted after a cursor stopped, per pass
+MAX_POSTS_PER_MINUTE = 1000  # the busiest chat a search is ever paged for (bounds a cursor that never ends)
 
 
 class CaptureError(Exception):
@@ -101,11 +104,14 @@ def _search(client: BlueskyClient, tag: str, since: datetime, until: datetime, b
     upper = until
     restarts = 0
     read = 0
+    minutes = max(1.0, (until - since).total_seconds() / 60)
+    pages = math.ceil((budget if budget is not None else minutes * MAX_POSTS_PER_MINUTE) / 25) + 5
     while True:
         cursor: str | None = None
         new_this_round = 0
         last_full = False
         oldest: datetime | None = None
+        guard = PageGuard(pages, f"the search for #{tag}", source="Bluesky", cursor="cursor")
         while True:
             left = None if budget is None else budget - read
             if left is not None and left <= 0:
@@ -125,6 +131,7 @@ def _search(client: BlueskyClient, tag: str, since: datetime, until: datetime, b
                     oldest = moment
             last_full = len(posts) >= size
             cursor = page.get("cursor") if isinstance(page.get("cursor"), str) else None
+            guard.next_page([str(v["uri"]) for v in posts], cursor if posts else None)
             if not cursor or not posts:
                 break
         # The cursor stopped. A full last page may mean it stopped short of the results.

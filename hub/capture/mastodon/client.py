@@ -31,7 +31,8 @@ from mastodon.errors import (
     MastodonWarning,
 )
 
-from ..window import BACKOFF, RATE_WAITS, RETRIES, rate_wait
+from ..faults import REDACTOR, APIFault, RateWaits, secret_problem
+from ..window import BACKOFF, RETRIES
 
 TOKEN_PREFIX = "MASTODON_TOKEN_"
 TIMELINE_LIMIT = 40  # statuses per hashtag timeline request, the most Mastodon allows
@@ -39,7 +40,7 @@ TIMEOUT = 60
 Say = Callable[[str], None]
 
 
-class MastodonFault(Exception):
+class MastodonFault(APIFault):
     """A failure talking to a Mastodon server, explained in one line."""
 
 
@@ -56,9 +57,19 @@ def token_variable(host: str) -> str:
     return TOKEN_PREFIX + re.sub(r"[.-]", "_", host.strip().upper())
 
 
+REDACTOR.watch(("mastodon", "requests", "urllib3", "urllib3.connectionpool"))
+
+
 def read_token(host: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The token set for ``host``, if any (a ``MastodonFault`` when it cannot be sent)."""
     env = os.environ if environ is None else environ
-    return env.get(token_variable(host), "").strip() or None
+    token = env.get(token_variable(host), "").strip() or None
+    if token:
+        problem = secret_problem(token_variable(host), token)
+        if problem:
+            raise MastodonFault(problem)
+        REDACTOR.add(token)
+    return token
 
 
 class _RecordingSession(requests.Session):
@@ -86,6 +97,9 @@ class MastodonServer:
                             request_timeout=TIMEOUT, session=self.session, version_check_mode="none")
         self.requests = 0
         self.reads = 0
+        self.waits = RateWaits()
+        if token:
+            REDACTOR.add(token)
 
     def say(self, message: str) -> None:
         (self._say or print)(self.redact(message))
@@ -94,7 +108,7 @@ class MastodonServer:
         (self._sleep or time.sleep)(seconds)
 
     def redact(self, text: str) -> str:
-        return text.replace(self.token, "[redacted]") if self.token else text
+        return REDACTOR.redact(text)
 
     def _fail(self, message: str, kind: type[MastodonFault] = MastodonFault) -> MastodonFault:
         return kind(self.redact(message))
@@ -108,7 +122,7 @@ class MastodonServer:
 
     def call(self, action: Callable[[Mastodon], Any], what: str) -> Any:
         """One request through the client; the server's JSON."""
-        failures = waits = 0
+        failures = 0
         while True:
             try:
                 self.requests += 1
@@ -118,15 +132,12 @@ class MastodonServer:
                     action(self.api)
                 return self._raw()
             except MastodonRatelimitError:
-                waits += 1
-                if waits > RATE_WAITS:
-                    raise self._fail(f"{self.host} kept answering 429 Too Many Requests ({waits} times); "
-                                     "try again later") from None
                 reset = self.api.ratelimit_reset
-                reset = reset if isinstance(reset, int | float) else None
-                wait = rate_wait(reset, time.time(), waits)
-                self.say(f"rate limited by {self.host} (429): waiting {wait} s for the limit to reset, "
-                         "then going on")
+                try:
+                    wait, note = self.waits.plan(reset if isinstance(reset, int | float) else None)
+                except APIFault as fault:
+                    raise self._fail(f"{self.host}: {fault}") from None
+                self.say(f"rate limited by {self.host} (429): {note}")
                 self.sleep(wait)
             except MastodonUnauthorizedError:
                 if self.token:

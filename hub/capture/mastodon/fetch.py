@@ -10,6 +10,7 @@ written once, when every request has succeeded, merging into what is stored at t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from typing import Any
 from ...model.chat import Chat, HubConfig
 from ...transcripts.fields import id_order, parse_instant
 from ..documents import Document, Item
+from ..faults import PageGuard
 from ..window import (
     API_LAG,
     QUESTION_RE,
@@ -126,6 +128,9 @@ def fetch_chat(plan: Plan, config: HubConfig, *, budget: int | None = None, say:
             if not server.hashtag_open():
                 raise Restricted(f"{host} shows its hashtag timeline to logged-in users only")
             cursor: str | datetime | None = below or reachable_end
+            minutes = max(1.0, plan.window.minutes)
+            guard = PageGuard(math.ceil((budget or minutes * 1000) / TIMELINE_LIMIT) + 5,
+                              f"the #{chat.hashtag} timeline", source=host, cursor="max_id")
             while True:
                 remaining = left()
                 if remaining is not None and remaining <= 0:
@@ -144,6 +149,7 @@ def fetch_chat(plan: Plan, config: HubConfig, *, budget: int | None = None, say:
                 state["max_id"] = cursor
                 if len(page) < TIMELINE_LIMIT:
                     break
+                guard.next_page([str(s.get("uri")) for s in page], cursor)
             state.update(read=not outcome.capped and reachable_end >= plan.window.end, restricted=False)
             if state["read"]:
                 state.pop("max_id", None)

@@ -6,8 +6,8 @@
   /* language tag -> [{locale, messages}, plural rule]. English, the messages' own language, needs none. */
   var catalogues = {
   "en": [{"locale": "en", "messages": {}}, function (n) { return Number((n != 1)); }],
-  "fr-ca": [{"locale": "fr-CA", "messages": {"%(num)s of %(total)s matches": ["%(num)s sur %(total)s correspond", "%(num)s sur %(total)s correspondent", "%(num)s sur %(total)s correspondent"], "Copied": "Copié", "Press Ctrl+C to copy": "Faites Ctrl+C pour copier"}}, function (n) { return Number((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2); }],
-  "fr": [{"locale": "fr-CA", "messages": {"%(num)s of %(total)s matches": ["%(num)s sur %(total)s correspond", "%(num)s sur %(total)s correspondent", "%(num)s sur %(total)s correspondent"], "Copied": "Copié", "Press Ctrl+C to copy": "Faites Ctrl+C pour copier"}}, function (n) { return Number((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2); }]
+  "fr-ca": [{"locale": "fr-CA", "messages": {"%(num)s of %(total)s matches": ["%(num)s sur %(total)s correspond", "%(num)s sur %(total)s correspondent", "%(num)s sur %(total)s correspondent"], "Archived": "Archivé", "Cancelled": "Annulé", "Copied": "Copié", "Ended": "Terminé", "Live now": "En direct", "Press Ctrl+C to copy": "Faites Ctrl+C pour copier", "Upcoming": "À venir", "ended": "terminé", "live now": "en direct", "starting now": "ça commence"}}, function (n) { return Number((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2); }],
+  "fr": [{"locale": "fr-CA", "messages": {"%(num)s of %(total)s matches": ["%(num)s sur %(total)s correspond", "%(num)s sur %(total)s correspondent", "%(num)s sur %(total)s correspondent"], "Archived": "Archivé", "Cancelled": "Annulé", "Copied": "Copié", "Ended": "Terminé", "Live now": "En direct", "Press Ctrl+C to copy": "Faites Ctrl+C pour copier", "Upcoming": "À venir", "ended": "terminé", "live now": "en direct", "starting now": "ça commence"}}, function (n) { return Number((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2); }]
 };
 
   function tagOf(el) {
