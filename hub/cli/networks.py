@@ -181,18 +181,20 @@ def comply(network: str, hub: Hub, chats: list[Chat], explicit: bool, err: Say) 
     """Re-check the stored posts of a free network; the exit code."""
     spec = FREE[network]
     work = []
+    code = 0
     for chat in chats:
         try:
             doc = spec.stored(chat)
         except TranscriptError as exc:
             err(f"chathub comply: {exc}")
-            return 1
+            code = 1
+            continue
         if doc and spec.count(doc):
             work.append((chat, doc))
         elif explicit and chat.runs_on(network):
             print(f"{chat.slug}: no stored {spec.label} posts to check")
     if not work:
-        return 0
+        return code
     total = sum(spec.count(doc) for _, doc in work)
     print(f"checking {plural(total, 'stored post')} on {spec.label}: free, no cost per post")
     client: BlueskyClient | None = None
@@ -212,13 +214,20 @@ def comply(network: str, hub: Hub, chats: list[Chat], explicit: bool, err: Say) 
                 updated, changes, left_out, _ = mastodon_comply.comply_document(doc, say=err, hidden=hidden)
         except spec.errors as exc:
             err(f"chathub comply: {chat.slug}: {exc}. Its {spec.label} transcript is unchanged")
-            return 1
+            code = 1
+            continue
         path = chat.transcript_file(network)
         removed = changes["removed"]
+        for host, why in sorted((changes.get("failed") or {}).items()):
+            err(f"warning: {chat.slug}: {host} could not be asked ({why}); its statuses are kept, "
+                "not confirmed, until a later comply")
+            code = 1
 
         def change(now: Document | None, updated: Document = updated, removed: set[str] = removed,
                    hidden: list[str] = hidden) -> Document:
             """What comply learnt, applied to what is stored now (a fetch may have added posts)."""
+            if now is None:  # removed meanwhile: nothing to keep in step
+                raise _Gone
             items = spec.shape.items
             merged = spec.shape.merge(now, updated.get(items) or [], combine=spec.combine)
             merged[items] = [i for i in merged[items] if spec.shape.ident(i) not in removed]
@@ -228,9 +237,13 @@ def comply(network: str, hub: Hub, chats: list[Chat], explicit: bool, err: Say) 
 
         try:
             written = spec.shape.update(path, change)
+        except _Gone:
+            print(f"{hub.config.display_path(path)}: removed while it was being checked; nothing written")
+            continue
         except (OSError, TranscriptError) as exc:
             err(f"chathub comply: cannot write {hub.config.display_path(path)}: {exc}")
-            return 1
+            code = 1
+            continue
         note = f", {left_out} left out (hide)" if left_out else ""
         unconfirmed = changes.get("unconfirmed") or set()
         extra = f", {len(unconfirmed)} not confirmed either way (kept)" if unconfirmed else ""
@@ -239,7 +252,11 @@ def comply(network: str, hub: Hub, chats: list[Chat], explicit: bool, err: Say) 
               f"{note}{extra}" + ("" if written else "; unchanged"))
         for ident in sorted(removed):
             print(f"  removed {ident}")
-    return 0
+    return code
+
+
+class _Gone(Exception):
+    """The transcript was deleted while its posts were being checked."""
 
 
 def stderr(message: str) -> None:

@@ -5,6 +5,7 @@ and edit time. A server that cannot say (restricted, down) leaves its statuses a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from ..documents import Document, Item
 from .client import MastodonFault, MastodonServer, Restricted, read_token
@@ -18,28 +19,45 @@ FRESH = ("content", "spoiler_text", "edited_at", "replies_count", "reblogs_count
 
 def comply_document(doc: Document, *, say: Callable[[str], None],
                     sleep: Callable[[float], None] | None = None, environ: Mapping[str, str] | None = None,
-                    hidden: Iterable[str] = ()) -> tuple[Document, dict[str, set[str]], int, int]:
+                    hidden: Iterable[str] = ()) -> tuple[Document, dict[str, Any], int, int]:
     """The document with gone statuses removed and the rest refreshed; removed, updated and
-    unconfirmed URIs, posts left out for ``hide``, and the requests made."""
+    unconfirmed URIs, posts left out for ``hide``, and the requests made.
+
+    A server that cannot say (restricted, or still failing after its retries) is asked nothing
+    more: its statuses are kept, unconfirmed, and ``failed`` (in the changes) names each server
+    that failed, with why, while the other servers' answers are applied.
+    """
     servers: dict[str, MastodonServer] = {}
     removed: set[str] = set()
     updated: set[str] = set()
     unconfirmed: set[str] = set()
+    failed: dict[str, str] = {}  # host -> why it could not say
+    silent: set[str] = set()  # hosts asked nothing more
     kept: list[Item] = []
     requests = 0
     for status in doc.get("statuses") or []:
         host, ident, uri = str(status.get("read_from") or ""), status.get("id"), str(status.get("uri"))
-        if not host or ident is None:
+        if not host or ident is None or host in silent:
             unconfirmed.add(uri)
             kept.append(status)
             continue
-        if host not in servers:
-            servers[host] = MastodonServer(host, token=read_token(host, environ), say=say, sleep=sleep)
+        try:
+            if host not in servers:
+                servers[host] = MastodonServer(host, token=read_token(host, environ), say=say, sleep=sleep)
+        except MastodonFault as exc:  # a token that cannot be sent
+            failed[host] = str(exc)
+            silent.add(host)
+            unconfirmed.add(uri)
+            kept.append(status)
+            continue
         server = servers[host]
         before = server.requests
         try:
             current = server.status(str(ident))
-        except Restricted:
+        except MastodonFault as exc:
+            if not isinstance(exc, Restricted):
+                failed[host] = str(exc)
+            silent.add(host)
             unconfirmed.add(uri)
             kept.append(status)
             continue
@@ -55,7 +73,8 @@ def comply_document(doc: Document, *, say: Callable[[str], None],
     result, left_out = hide_statuses({**doc, "statuses": kept}, list(hidden))
     result = SHAPE.normalize(result)
     result["meta"] = {**result["meta"], "result_count": len(result["statuses"])}
-    return result, {"removed": removed, "updated": updated, "unconfirmed": unconfirmed}, left_out, requests
+    changes = {"removed": removed, "updated": updated, "unconfirmed": unconfirmed, "failed": failed}
+    return result, changes, left_out, requests
 
 
 __all__ = ["MastodonFault", "comply_document"]
