@@ -24,6 +24,7 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -1070,3 +1071,294 @@ def test_comply_bluesky_failure_leaves_the_file_byte_identical(hub, run_cli, bsk
     code, out, err = run_cli("comply", SLUG, "--network", "bluesky")
     assert code == 1
     assert raw(hub, "bluesky") == before
+
+
+# --- one fetch, every network --------------------------------------------------------------------
+
+X_TOKEN = "AAAAbearer%2Bsecret-Zx81"
+
+
+def x_post(ident: int, user: tuple[str, str], text: str, moment: datetime, **extra: Any) -> dict:
+    post = {"id": str(ident), "text": text, "author_id": user[0], "created_at": z(moment),
+            "conversation_id": str(extra.pop("conversation_id", ident)), "lang": extra.pop("lang", "en"),
+            "edit_history_tweet_ids": [str(ident)],
+            "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": extra.pop("likes", 0),
+                               "quote_count": 0, "impression_count": 10}}
+    tags = [{"start": m.start(), "end": m.end(), "tag": m.group()[1:]} for m in re.finditer(r"#\w+", text)]
+    if tags:
+        post["entities"] = {"hashtags": tags}
+    post.update(extra)
+    return post
+
+
+X_USERS = {"hostco": ("101", "HostCo"), "ana": ("202", "ana_x"), "lena": ("303", "lena")}
+
+
+def x_document(posts: list[dict]) -> dict:
+    users = [{"id": i, "username": u, "name": u.title()} for i, u in X_USERS.values()]
+    return {"data": posts, "includes": {"users": users}, "meta": {"result_count": len(posts)}}
+
+
+@dataclass
+class FakeX:
+    posts: list[dict] = field(default_factory=list)
+    calls: list[requests.PreparedRequest] = field(default_factory=list)
+
+    def install(self, rsps: responses.RequestsMock) -> FakeX:
+        rsps.add_callback(responses.GET, re.compile(r"https://api\.(twitter|x)\.com/2/.*"),
+                          callback=self.handle)
+        return self
+
+    def handle(self, request: requests.PreparedRequest) -> tuple[int, dict, str]:
+        self.calls.append(request)
+        if request.headers.get("Authorization") != f"Bearer {X_TOKEN}":
+            return 401, {}, json.dumps({"title": "Unauthorized", "status": 401})
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query).get("query", [""])[0]
+        if "conversation_id:" in query:
+            return 200, {}, json.dumps({"meta": {"result_count": 0}})
+        return 200, {}, json.dumps(x_document(list(reversed(self.posts))))
+
+
+def test_fetch_reads_every_network_of_the_chat_and_prints_each_networks_cost(
+        hub, run_cli, bsky, monkeypatch):
+    bsky_chat(bsky)
+    x = FakeX()
+    fake = FakeMastodon()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        x.install(rsps)
+        fake.install(rsps)
+        masto_chat(fake)
+        x.posts = [x_post(1790000000000000001, X_USERS["hostco"], "Q1 How long? #Tenants", at(5)),
+                   x_post(1790000000000000002, X_USERS["ana"], "A1 Five #Tenants", at(6))]
+        monkeypatch.setenv("X_BEARER_TOKEN", X_TOKEN)
+        code, out, err = run_cli("fetch", SLUG)
+    assert code == 0, err
+    assert raw(hub, "x") and raw(hub, "bluesky") and raw(hub, "mastodon")
+    assert re.search(r"\$\d+\.\d\d", out)  # X's cost, in dollars
+    assert "$0.005" in out or "0.005" in out
+    lines = out.lower().splitlines()
+    assert any("bluesky" in line and "free" in line for line in lines)
+    assert any("mastodon" in line and "free" in line for line in lines)
+
+
+def test_a_network_without_credentials_does_not_stop_the_others(hub, run_cli, bsky, masto):
+    bsky_chat(bsky)
+    masto_chat(masto)
+    code, out, err = run_cli("fetch", SLUG)  # no X_BEARER_TOKEN
+    assert code == 2 and "X_BEARER_TOKEN" in err
+    assert raw(hub, "x") is None
+    assert raw(hub, "bluesky") and raw(hub, "mastodon")
+
+
+def test_a_failing_network_does_not_stop_the_others_and_leaves_its_file_alone(
+        hub, run_cli, bsky, masto, env):
+    bsky_chat(bsky)
+    masto_chat(masto)
+    bsky.fault("com.atproto.server.createSession", *[(503, {}, {"error": "Unavailable"})] * 4)
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky,mastodon")
+    assert code == 1
+    assert raw(hub, "bluesky") is None and raw(hub, "mastodon")
+
+
+@pytest.mark.parametrize("flags, want", [
+    (["--network", "bluesky"], {"bluesky"}),
+    (["--network", "mastodon", "--network", "bluesky"], {"bluesky", "mastodon"}),
+    (["--network", "Bluesky,mastodon"], {"bluesky", "mastodon"}),
+])
+def test_network_flag_chooses_the_networks(hub, run_cli, bsky, masto, flags, want):
+    bsky_chat(bsky)
+    masto_chat(masto)
+    code, out, err = run_cli("fetch", SLUG, *flags)
+    assert code == 0, err
+    assert {n for n in ("x", "bluesky", "mastodon") if raw(hub, n)} == want
+
+
+def test_network_flag_rejects_an_unknown_network_and_a_network_the_chat_is_not_on(hub, run_cli, bsky, masto):
+    code, out, err = run_cli("fetch", SLUG, "--network", "myspace")
+    assert code == 2 and "myspace" in err
+    hub.add_chat("only-x", CHAT.replace("networks: [x, bluesky, mastodon]", "networks: [x]"))
+    code, out, err = run_cli("fetch", "only-x", "--network", "bluesky")
+    assert code == 2 and "only-x" in err
+    assert not bsky.calls and not masto.calls
+
+
+def test_count_says_the_free_networks_have_no_counts_and_reads_nothing(hub, run_cli, bsky, masto):
+    bsky_chat(bsky)
+    code, out, err = run_cli("fetch", SLUG, "--count", "--network", "bluesky,mastodon")
+    assert code == 0, err
+    assert "Bluesky" in out and "Mastodon" in out and "free" in out.lower()
+    assert not bsky.calls and not masto.calls
+    assert raw(hub, "bluesky") is None and raw(hub, "mastodon") is None
+
+
+def test_due_holds_per_network(hub, run_cli, bsky, masto):
+    bsky_chat(bsky)
+    masto_chat(masto)
+    assert run_cli("fetch", "--due", "--network", "bluesky")[0] == 0
+    assert raw(hub, "bluesky") and raw(hub, "mastodon") is None
+    bsky.calls.clear()
+    code, out, err = run_cli("fetch", "--due", "--network", "bluesky,mastodon")
+    assert code == 0, err
+    assert not bsky.calls  # Bluesky is complete: no login
+    assert raw(hub, "mastodon")
+    # An upcoming chat and a draft are never due.
+    hub.add_chat("later", CHAT.replace("2026-05-14", "2026-07-14"))
+    hub.add_chat("drafty", CHAT.replace("2026-05-14", "2026-05-13") + "status: draft\n")
+    masto.calls.clear()
+    code, out, err = run_cli("fetch", "--due", "--network", "bluesky,mastodon")
+    assert code == 0 and not bsky.calls and not masto.calls
+
+
+# --- import by shape -------------------------------------------------------------------------------
+
+
+def write(path: Path, value: Any, lines: bool = False) -> Path:
+    if lines:
+        path.write_text("".join(json.dumps(v) + "\n" for v in value), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(value, indent=2), encoding="utf-8")
+    return path
+
+
+def thread_response(fake: FakeBluesky, root: dict) -> dict:
+    return {"thread": fake._node(root, 1000)}
+
+
+@pytest.mark.parametrize("shape", ["search", "thread", "list", "jsonl", "getposts", "thread-jsonl"])
+def test_import_bluesky_by_shape(hub, run_cli, tmp_path, shape):
+    fake = FakeBluesky()
+    posts = bsky_chat(fake, answers=3)
+    everything = sorted(fake.posts, key=lambda p: p["record"]["createdAt"], reverse=True)
+    half = len(everything) // 2
+    pages = [{"posts": everything[:half], "cursor": "2026-05-14T17:20:00.000Z::3l"},
+             {"posts": everything[half:]}]
+    if shape == "search":
+        files = [write(tmp_path / "page1.json", pages[0]), write(tmp_path / "page2.json", pages[1])]
+        want = {p["uri"] for p in everything}
+    elif shape == "thread":
+        files = [write(tmp_path / "thread.json", thread_response(fake, posts["q1"]))]
+        want = {posts[k]["uri"] for k in ("q1", "a1", "nested", "deeper", "plain")}
+    elif shape == "list":
+        files = [write(tmp_path / "pages.json", pages)]
+        want = {p["uri"] for p in everything}
+    elif shape == "jsonl":
+        files = [write(tmp_path / "pages.jsonl", pages, lines=True)]
+        want = {p["uri"] for p in everything}
+    elif shape == "getposts":
+        files = [write(tmp_path / "posts.json", {"posts": everything[:2]})]
+        want = {p["uri"] for p in everything[:2]}
+    else:
+        files = [write(tmp_path / "threads.jsonl", [thread_response(fake, posts["q1"]),
+                                                     thread_response(fake, posts["q2"])], lines=True)]
+        want = {posts[k]["uri"] for k in ("q1", "a1", "nested", "deeper", "plain", "q2")}
+    code, out, err = run_cli("import", SLUG, *map(str, files))
+    assert code == 0, err
+    doc = stored(hub, "bluesky")
+    assert {p["uri"] for p in doc["posts"]} == want
+    times = [p["record"]["createdAt"] for p in doc["posts"]]
+    assert times == sorted(times)
+    assert raw(hub, "x") is None and raw(hub, "mastodon") is None
+    assert f"{SLUG}.bsky.json" in out
+
+
+@pytest.mark.parametrize("shape", ["timeline", "context", "jsonl", "context-jsonl"])
+def test_import_mastodon_by_shape(hub, run_cli, tmp_path, shape):
+    fake = FakeMastodon()
+    toots = masto_chat(fake)
+    host = "fosstodon.org"
+    timeline = [fake.json(t, host) for t in sorted(fake.toots, key=lambda t: -t.created.timestamp())
+                if host in t.servers and t.tags]
+    q1 = next(t for t in fake.toots if t is toots["q1"])
+    context = {"ancestors": [], "descendants": [fake.json(t, host) for t in fake.toots
+                                                if t.reply_to is not None and host in t.servers]}
+    if shape == "timeline":
+        files = [write(tmp_path / "timeline.json", timeline)]
+        want = {s["uri"] for s in timeline}
+    elif shape == "context":
+        files = [write(tmp_path / "context.json", context)]
+        want = {s["uri"] for s in context["descendants"]}
+    elif shape == "jsonl":
+        # Paged to the end: the last page of a timeline is empty, and so may be the first
+        # (a page newer than anything yet).
+        files = [write(tmp_path / "pages.jsonl", [[], timeline[:1], timeline[1:], []], lines=True)]
+        want = {s["uri"] for s in timeline}
+    else:
+        files = [write(tmp_path / "both.jsonl", [timeline, context], lines=True)]
+        want = {s["uri"] for s in timeline} | {s["uri"] for s in context["descendants"]}
+    assert want
+    code, out, err = run_cli("import", SLUG, *map(str, files))
+    assert code == 0, err
+    doc = stored(hub, "mastodon")
+    assert {s["uri"] for s in doc["statuses"]} == want
+    # The server a file was read from is the one of its local accounts.
+    assert {s["read_from"] for s in doc["statuses"]} == {host}
+    assert raw(hub, "x") is None and raw(hub, "bluesky") is None
+    assert q1.uri in {s["uri"] for s in doc["statuses"]} or shape == "context"
+
+
+def test_import_a_single_mastodon_status_list_of_one_and_the_network_flag(hub, run_cli, tmp_path):
+    fake = FakeMastodon()
+    toot = fake.toot("hostco@mastodon.social", "Q1 How long? #Tenants", at(5))
+    path = write(tmp_path / "one.json", [fake.json(toot, "mastodon.social")])
+    code, out, err = run_cli("import", SLUG, str(path), "--network", "mastodon")
+    assert code == 0, err
+    assert [s["uri"] for s in stored(hub, "mastodon")["statuses"]] == [toot.uri]
+    # Said outright, a shape of the wrong network is an error that writes nothing.
+    code, out, err = run_cli("import", SLUG, str(path), "--network", "bluesky")
+    assert code != 0 and "one.json" in err and raw(hub, "bluesky") is None
+
+
+def test_import_keeps_stored_posts_and_merges_once_by_uri(hub, run_cli, tmp_path):
+    fake = FakeBluesky()
+    bsky_chat(fake)
+    first = write(tmp_path / "a.json", {"posts": fake.posts[:4]})
+    second = write(tmp_path / "b.json", {"posts": fake.posts[2:]})
+    assert run_cli("import", SLUG, str(first))[0] == 0
+    assert run_cli("import", SLUG, str(second))[0] == 0
+    uris = [p["uri"] for p in stored(hub, "bluesky")["posts"]]
+    assert sorted(uris) == sorted(p["uri"] for p in fake.posts)
+    again = raw(hub, "bluesky")
+    assert run_cli("import", SLUG, str(second))[0] == 0
+    assert raw(hub, "bluesky") == again  # the same file twice changes nothing
+
+
+@pytest.mark.parametrize("content, where", [
+    ('{"posts": [{"uri": "at://did:plc:x/app.bsky.feed.post/1", "record": {"text": "hi"', "1"),
+    ('{"posts": []}\n{"posts": [\n', "2"),
+    ('[{"uri": "https://mastodon.social/users/a/statuses/1", "content": "<p>x</p>", "account": {}}]\n'
+     'not json', "2"),
+])
+def test_import_a_broken_file_names_the_file_and_line_and_writes_nothing(hub, run_cli, tmp_path, content,
+                                                                         where):
+    path = tmp_path / "broken.jsonl"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run_cli("import", SLUG, str(path))
+    assert code != 0
+    assert f"broken.jsonl:{where}" in err
+    assert not any(raw(hub, n) for n in ("x", "bluesky", "mastodon"))
+    assert "Traceback" not in err
+
+
+def test_import_files_of_two_networks_at_once_is_refused(hub, run_cli, tmp_path):
+    fb, fm = FakeBluesky(), FakeMastodon()
+    bsky_chat(fb)
+    toot = fm.toot("hostco@mastodon.social", "Q1 How long? #Tenants", at(5))
+    one = write(tmp_path / "b.json", {"posts": fb.posts})
+    two = write(tmp_path / "m.json", [fm.json(toot, "mastodon.social")])
+    code, out, err = run_cli("import", SLUG, str(one), str(two))
+    assert code != 0 and "b.json" in err and "m.json" in err
+    assert raw(hub, "bluesky") is None and raw(hub, "mastodon") is None
+
+
+def test_import_window_and_complete_on_bluesky(hub, run_cli, tmp_path, bsky):
+    fake = FakeBluesky()
+    bsky_chat(fake)
+    fake.post("zed.bsky.social", "way before #Tenants", at(-600))
+    path = write(tmp_path / "all.json", {"posts": fake.posts})
+    code, out, err = run_cli("import", SLUG, str(path), "--window", "--complete")
+    assert code == 0, err
+    doc = stored(hub, "bluesky")
+    assert len(doc["posts"]) == 6 and doc["meta"]["complete"] is True
+    # Complete: fetch --due leaves Bluesky alone, without a login.
+    code, out, err = run_cli("fetch", "--due", "--network", "bluesky")
+    assert code == 0 and not bsky.calls

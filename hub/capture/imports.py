@@ -83,6 +83,8 @@ def detect(path: Path, name: str) -> str:
     if text.lstrip()[:1] not in ("{", "["):
         return "x"
     for _, value in values(path, name):
+        if value == []:  # an empty page (a timeline paged past its end) says nothing yet
+            continue
         return _network_of(value) or "x"
     return "x"
 
@@ -107,6 +109,8 @@ def mastodon_statuses(path: Path, name: str, default_server: str) -> list[dict[s
     its local accounts (whose ``acct`` has no ``@``), else ``default_server``."""
     found: list[dict[str, Any]] = []
     for line, value in values(path, name):
+        if value == []:  # an empty timeline page: nothing on it
+            continue
         statuses = response_statuses(value)
         if statuses is None and isinstance(value, list):
             statuses = [s for v in value for s in (response_statuses(v) or [])] or None
