@@ -32,6 +32,7 @@ import pytest
 import requests
 import responses
 import respx
+from bs4 import BeautifulSoup
 
 NOW = "2026-05-20T12:00:00Z"
 START = datetime(2026, 5, 14, 17, 0, tzinfo=UTC)  # 13:00 in New York
@@ -1362,3 +1363,188 @@ def test_import_window_and_complete_on_bluesky(hub, run_cli, tmp_path, bsky):
     # Complete: fetch --due leaves Bluesky alone, without a login.
     code, out, err = run_cli("fetch", "--due", "--network", "bluesky")
     assert code == 0 and not bsky.calls
+
+
+# --- the invite kit per network ----------------------------------------------------------------
+
+import regex  # noqa: E402  (the grapheme clusters Bluesky and Mastodon count)
+from twitter_text import parse_tweet  # noqa: E402
+
+KIT_CHAT = """
+title: "Leases in 2027"
+hashtag: "#Tenants"
+start: 2026-12-10 13:00
+timezone: America/New_York
+networks: [bluesky, x, mastodon]
+mastodon_instances: [hachyderm.io, mastodon.social]
+host:
+  handle: "@HostCo"
+  bluesky: hostco.bsky.social
+  mastodon: "@hostco@mastodon.social"
+  name: Host Co
+guests:
+  - handle: "@lena"
+    bluesky: lena.bsky.social
+    name: Lena
+    bio: Tenant-side broker
+questions:
+  - "How long a lease would you sign?"
+  - "Which clause saved you 👨‍👩‍👧‍👦?"
+"""
+
+
+def bluesky_count(text: str) -> int:
+    return len(regex.findall(r"\X", text))
+
+
+def mastodon_count(text: str) -> int:
+    text = re.sub(r"(?<![\w@])(@\w+)@[\w.-]+\w", r"\1", text)
+    text = re.sub(r"https?://\S+", "x" * 23, text)
+    return len(regex.findall(r"\X", text))
+
+
+def kit(run_cli, slug: str = "kit") -> list[dict]:
+    code, out, err = run_cli("invite", slug, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture
+def kit_hub(make_hub, env):
+    hub = make_hub({"timezone": "America/New_York"}, {"site_url": "https://example.org/hub/"})
+    hub.add_chat("kit", KIT_CHAT)
+    return hub
+
+
+def test_invite_json_has_a_network_for_every_item_in_the_chats_order(kit_hub, run_cli):
+    items = kit(run_cli)
+    posts = [i for i in items if i["kind"] not in ("blog", "email")]
+    assert {i["network"] for i in posts} == {"x", "bluesky", "mastodon"}
+    for item in items:
+        if item["kind"] in ("blog", "email"):
+            assert item["network"] is None and item["length"] is None and item["limit"] is None
+            assert item["weighted_length"] is None
+        else:
+            assert item["channel"] == item["network"]
+    # Each post once per network, in the order of the chat's networks: bluesky, x, mastodon.
+    kinds = [(i["kind"], i["label"]) for i in posts]
+    for start in range(0, len(posts), 3):
+        assert [i["network"] for i in posts[start:start + 3]] == ["bluesky", "x", "mastodon"]
+        assert len(set(kinds[start:start + 3])) == 1
+    assert sum(1 for i in posts if i["kind"] == "question") == 2 * 3
+
+
+def test_invite_counts_each_post_as_its_network_counts(kit_hub, run_cli):
+    for item in kit(run_cli):
+        text, network = item["text"], item["network"]
+        if network == "x":
+            assert item["length"] == item["weighted_length"] == parse_tweet(text).weightedLength
+            assert item["limit"] == 280
+        elif network == "bluesky":
+            assert item["length"] == bluesky_count(text) and item["limit"] == 300
+            assert item["weighted_length"] is None
+        elif network == "mastodon":
+            assert item["length"] == mastodon_count(text) and item["limit"] == 500
+        if network:
+            assert item["length"] <= item["limit"]
+            assert "#Tenants" in text
+
+
+def test_invite_names_people_by_their_account_on_each_network(kit_hub, run_cli):
+    intros = {i["network"]: i["text"] for i in kit(run_cli) if i["kind"] == "guest-intro"}
+    assert "@lena.bsky.social" in intros["bluesky"] and "@lena" in intros["x"]
+    # Lena has no Mastodon account: she is named, once, and nobody is mentioned for her.
+    assert "Lena" in intros["mastodon"] and "@" not in intros["mastodon"]
+    assert "Lena (Lena)" not in intros["mastodon"]
+    welcome = {i["network"]: i["text"] for i in kit(run_cli) if i["kind"] == "welcome"}
+    assert "@hostco@mastodon.social" in welcome["mastodon"] and "@hostco.bsky.social" in welcome["bluesky"]
+    # On X a post never starts with '@'; elsewhere nothing demands the leading period.
+    assert not any(i["text"].startswith("@") for i in kit(run_cli) if i["network"] == "x")
+
+
+def test_invite_an_emoji_family_is_one_grapheme_on_bluesky_and_two_characters_on_x(kit_hub, run_cli):
+    q2 = {i["network"]: i for i in kit(run_cli) if i["kind"] == "question" and i["label"] == "Q2"}
+    family = "👨‍👩‍👧‍👦"
+    assert family in q2["bluesky"]["text"]
+    without = q2["bluesky"]["text"].replace(family, "")
+    assert q2["bluesky"]["length"] == bluesky_count(without) + 1
+    assert q2["mastodon"]["length"] == mastodon_count(q2["mastodon"]["text"].replace(family, "")) + 1
+    assert q2["x"]["length"] == parse_tweet(q2["x"]["text"]).weightedLength
+
+
+def test_invite_long_texts_are_checked_against_each_networks_limit(kit_hub, run_cli):
+    # 290 graphemes of question: fits nowhere with the label and the hashtag on X (280) nor on
+    # Bluesky (300 with the rest of the post), fits Mastodon (500).
+    long = "Is " + "a very long clause " * 15 + "okay"
+    text = KIT_CHAT.replace('"How long a lease would you sign?"', json.dumps(long))
+    kit_hub.add_chat("kit", text)
+    code, out, err = run_cli("check")
+    assert code == 1
+    assert re.search(r"chats/kit\.yml:\d+:\d+: question 1 does not fit in its Q1 post", out + err)
+    assert "Bluesky" in out + err
+    # Only on Mastodon: it fits.
+    kit_hub.add_chat("kit", text.replace("networks: [bluesky, x, mastodon]", "networks: [mastodon]")
+                     .replace('  handle: "@HostCo"\n', "").replace('  - handle: "@lena"\n    bluesky',
+                                                                   '  - mastodon: "@lena@fosstodon.org"\n'
+                                                                   '    bluesky'))
+    code, out, err = run_cli("check")
+    assert code == 0, out + err
+
+
+def test_invite_x_280_checks_apply_only_to_chats_on_x(kit_hub, run_cli):
+    # 285 weighted characters on X, 285 graphemes on Bluesky.
+    override = "Q1 " + "y" * 270 + " #Tenants"
+    assert parse_tweet(override).weightedLength > 280 and bluesky_count(override) <= 300
+    body = KIT_CHAT + f"invite:\n  q1: {json.dumps(override)}\n"
+    kit_hub.add_chat("kit", body)
+    code, out, err = run_cli("check")
+    assert code == 1 and "q1" in out + err
+    kit_hub.add_chat("kit", body.replace("networks: [bluesky, x, mastodon]", "networks: [bluesky]"))
+    code, out, err = run_cli("check")
+    assert code == 0, out + err
+    q1 = [i for i in kit(run_cli) if i["label"] == "Q1"]
+    assert [i["network"] for i in q1] == ["bluesky"] and q1[0]["text"] == override
+
+
+def test_invite_mastodon_counts_urls_as_23_and_mentions_by_their_local_part(kit_hub, run_cli):
+    url = "https://example.org/a/very/long/path/that/goes/on/and/on/for/ever/and/ever?with=query#frag"
+    text = f"Join @hostco@mastodon.social and @lena.bsky.social at {url} #Tenants"
+    kit_hub.add_chat("kit", KIT_CHAT + f"invite:\n  announce: {json.dumps(text)}\n")
+    announce = {i["network"]: i for i in kit(run_cli) if i["kind"] == "announce"}
+    masto = announce["mastodon"]
+    assert masto["text"] == text
+    assert masto["length"] == len("Join @hostco and @lena.bsky.social at ") + 23 + len(" #Tenants")
+    assert announce["bluesky"]["length"] == len(text)  # Bluesky counts links in full
+
+
+def test_invite_mastodon_max_characters_option(make_hub, env, run_cli):
+    hub = make_hub({"mastodon_max_characters": 1000})
+    hub.add_chat("kit", KIT_CHAT)
+    assert {i["limit"] for i in kit(run_cli) if i["network"] == "mastodon"} == {1000}
+
+
+def test_invite_page_post_this_links_per_network(kit_hub, run_cli):
+    site = kit_hub.build()
+    page = BeautifulSoup((site / "chats/kit/invite/index.html").read_text(encoding="utf-8"), "html.parser")
+    texts = {(i["network"], i["kind"], i["label"]): i["text"] for i in kit(run_cli) if i["network"]}
+    seen = {"x": 0, "bluesky": 0, "mastodon": 0}
+    for link in page.find_all("a", href=True):
+        href = link["href"]
+        parts = urllib.parse.urlsplit(href)
+        query = urllib.parse.parse_qs(parts.query)
+        if href.startswith("https://x.com/intent/post?"):
+            network = "x"
+        elif href.startswith("https://bsky.app/intent/compose?"):
+            network = "bluesky"
+        elif parts.netloc == "hachyderm.io" and parts.path == "/share":
+            network = "mastodon"
+        else:
+            assert "/share" not in parts.path and "intent" not in parts.path, href
+            continue
+        assert query["text"][0] in {t for (n, _, _), t in texts.items() if n == network}
+        seen[network] += 1
+    per_network = sum(1 for n, _, _ in texts if n == "x")
+    assert seen == {"x": per_network, "bluesky": per_network, "mastodon": per_network}
+    for network in ("x", "bluesky", "mastodon"):
+        assert page.find(id=f"promotion-{network}") and page.find(id=f"run-sheet-{network}")
+        assert page.select(f'[data-network="{network}"]')

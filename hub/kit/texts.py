@@ -401,7 +401,9 @@ class _Maker:
 
 
 def _person_line(person: Person | PersonView) -> str:
-    return f"{person.name} ({person.at})" if person.name else person.at
+    """``Name (@account)``; the name alone for someone without an account on the post's network
+    (whose ``at`` is then their name)."""
+    return f"{person.name} ({person.at})" if person.name and person.at != person.name else person.at
 
 
 def build_kit(chat: Chat, config: HubConfig) -> list[KitItem]:
