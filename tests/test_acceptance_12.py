@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import re
+import textwrap
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -1548,3 +1549,148 @@ def test_invite_page_post_this_links_per_network(kit_hub, run_cli):
     for network in ("x", "bluesky", "mastodon"):
         assert page.find(id=f"promotion-{network}") and page.find(id=f"run-sheet-{network}")
         assert page.select(f'[data-network="{network}"]')
+
+
+# --- chat files --------------------------------------------------------------------------------
+
+BASE = """title: "Leases"
+hashtag: "#Tenants"
+start: 2026-12-10 13:00
+timezone: America/New_York
+"""
+
+
+def problems(run_cli) -> list[str]:
+    code, out, err = run_cli("check")
+    return [line for line in (out + err).splitlines() if re.match(r"chats/\S+\.yml:\d+:\d+: ", line)
+            and "warning" not in line]
+
+
+def located(lines: list[str], line: int, *words: str) -> bool:
+    return any(f":{line}:" in text and all(w.lower() in text.lower() for w in words) for text in lines)
+
+
+def test_networks_default_to_x_and_a_chat_or_the_plugin_can_change_them(make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat("plain", BASE + 'host: "@HostCo"\n')
+    items = kit(run_cli, "plain")
+    assert {i["network"] for i in items} == {"x", None}
+    hub = make_hub({"networks": ["bluesky", "mastodon"], "mastodon_instances": ["hachyderm.io"]})
+    hub.add_chat("plain", BASE + 'host:\n  bluesky: hostco.bsky.social\n  mastodon: "@hostco@hachyderm.io"\n')
+    items = kit(run_cli, "plain")
+    assert [i["network"] for i in items if i["kind"] == "announce"] == ["bluesky", "mastodon"]
+    share = next(i for i in items if i["network"] == "mastodon")
+    assert share["network"] == "mastodon"
+    hub.add_chat("plain", BASE + "networks: [x]\nhost: \"@HostCo\"\n")
+    assert {i["network"] for i in kit(run_cli, "plain")} == {"x", None}
+
+
+def test_every_network_problem_is_located_and_reported_at_once(make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat("bad", BASE + textwrap.dedent("""\
+        networks: [x, blusky, mastodon, x]
+        mastodon_instances: [mastodon.social, "https://hachyderm.io", "not a host", localhost]
+        host:
+          handle: "@HostCo"
+          bluesky: "host co.bsky.social"
+          mastodon: "@hostco"
+        moderators:
+          - bluesky: mod.bsky.social
+          - mastodon: "https://mastodon.social/@mod"
+        guests:
+          - name: Nobody
+          - handle: "@guest"
+            bluesky: "@guest.bsky.social"
+            mastodon: "@guest@fosstodon.org"
+        """))
+    lines = problems(run_cli)
+    assert located(lines, 5, "blusky", "bluesky")  # unknown network, with the close one
+    assert located(lines, 5, "'x'", "twice")  # and, in the same list, a repeated one
+    assert located(lines, 6, "https://hachyderm.io")
+    assert located(lines, 6, "not a host")
+    assert located(lines, 9, "host co.bsky.social")
+    assert located(lines, 10, "@hostco")
+    assert located(lines, 13, "mastodon.social/@mod")
+    assert located(lines, 15, "account")  # a guest with no account at all
+    assert not any(":16:" in line or ":17:" in line or ":18:" in line for line in lines)  # fine
+
+
+def test_repeated_network_is_an_error_of_its_own(make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat("twice", BASE + 'networks: [bluesky, Bluesky]\nhost:\n  bluesky: h.bsky.social\n')
+    assert located(problems(run_cli), 5, "twice")
+
+
+@pytest.mark.parametrize("account, ok", [
+    ("acme.bsky.social", True), ("@acme.bsky.social", True), ("Acme.Bsky.Social", True),
+    ("acme.example.com", True), ("did:plc:ewvi7nxzyoun6zhxrhs64oiz", True),
+    ("acme", False), ("acme.bsky.social.", False), ("-acme.bsky.social", False), ("acme..social", False),
+    ("https://bsky.app/profile/acme.bsky.social", False), ("acme.123", False), ("ac me.bsky.social", False),
+])
+def test_bluesky_handles_are_domain_names(make_hub, env, run_cli, account, ok):
+    hub = make_hub()
+    hub.add_chat("one", BASE + f"networks: [bluesky]\nhost:\n  bluesky: {json.dumps(account)}\n")
+    lines = problems(run_cli)
+    assert (not lines) == ok, lines
+    if not ok:
+        assert located(lines, 7, "bluesky")
+
+
+@pytest.mark.parametrize("account, ok", [
+    ("@acme@mastodon.social", True), ("acme@mastodon.social", True), ("@Acme_1@Hachyderm.IO", True),
+    ("@acme", False), ("acme", False), ("@acme@", False), ("@@acme@mastodon.social", False),
+    ("https://mastodon.social/@acme", False), ("@acme@mastodon", False), ("@ac me@mastodon.social", False),
+])
+def test_mastodon_accounts_are_user_at_server(make_hub, env, run_cli, account, ok):
+    hub = make_hub()
+    hub.add_chat("one", BASE + f"networks: [mastodon]\nhost:\n  mastodon: {json.dumps(account)}\n")
+    lines = problems(run_cli)
+    assert (not lines) == ok, lines
+    if not ok:
+        assert located(lines, 7, "mastodon")
+
+
+def test_a_person_needs_an_account_on_one_of_the_chats_networks(make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat("b", BASE + 'networks: [bluesky, mastodon]\nhost:\n  handle: "@HostCo"\n')
+    assert located(problems(run_cli), 7, "account", "Bluesky", "Mastodon")
+    hub.add_chat("b", BASE + 'networks: [bluesky, mastodon]\nhost:\n  mastodon: "@h@hachyderm.io"\n')
+    assert not problems(run_cli)
+    # A bare "@name" is an X handle: no account on Bluesky.
+    hub.add_chat("b", BASE + 'networks: [bluesky]\nhost: "@HostCo"\n')
+    assert located(problems(run_cli), 6, "Bluesky")
+
+
+def test_an_x_handle_is_required_only_in_chats_on_x(make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat("b", BASE + 'networks: [x, bluesky]\nhost:\n  bluesky: h.bsky.social\n')
+    assert located(problems(run_cli), 7, "X handle")
+    hub.add_chat("b", BASE + 'networks: [bluesky]\nhost:\n  bluesky: h.bsky.social\n')
+    assert not problems(run_cli)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"networks": ["x", "myspace"]}, ["networks", "myspace"]),
+    ({"mastodon_instances": ["https://mastodon.social"]}, ["mastodon_instances"]),
+])
+def test_bad_plugin_options_are_reported(make_hub, env, run_cli, options, words):
+    hub = make_hub(options)
+    hub.add_chat("plain", BASE + 'host: "@HostCo"\n')
+    code, out, err = run_cli("check")
+    assert code != 0
+    assert all(w in out + err for w in words)
+    with pytest.raises(Exception) as failure:
+        hub.build()
+    assert all(w in str(failure.value) for w in words) or failure.type.__name__ in ("Abort", "SystemExit")
+
+
+def test_mastodon_instances_per_chat_override_the_plugins(make_hub, env, run_cli, masto):
+    hub = make_hub({"networks": ["mastodon"], "mastodon_instances": ["fosstodon.org"]})
+    hub.add_chat("one", BASE.replace("2026-12-10", "2026-05-14") + 'host:\n  mastodon: "@h@fosstodon.org"\n')
+    hub.add_chat("two", BASE.replace("2026-12-10", "2026-05-14").replace("#Tenants", "#Other")
+                 + 'mastodon_instances: [hachyderm.io]\nhost:\n  mastodon: "@h@fosstodon.org"\n')
+    assert run_cli("fetch", "one", "two")[0] == 0
+    assert {urllib.parse.urlsplit(r.url).hostname for r in masto.requests("timeline")} == {
+        "fosstodon.org", "hachyderm.io"}
+    hosts = {urllib.parse.urlsplit(r.url).hostname: r.path_url for r in masto.requests("timeline")}
+    assert "tenants" in hosts["fosstodon.org"].lower() and "other" in hosts["hachyderm.io"].lower()

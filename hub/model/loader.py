@@ -267,21 +267,24 @@ def _networks(node: yaml.Node, ctx: _Ctx) -> list[str] | None:
                   f"{', '.join(NETWORKS)}")
         return None
     names: list[str] = []
+    ok = True  # every item is checked, so that all its problems are reported at once
     for item in items:
         value = _scalar(item, ctx, "a network")
         if value is None:
-            return None
+            ok = False
+            continue
         name = value.strip().lower()
         if name not in NETWORKS:
             close = difflib.get_close_matches(name, list(NETWORKS), n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known networks: {', '.join(NETWORKS)}"
             ctx.error(item, f"unknown network {value!r}{hint}")
-            return None
-        if name in names:
+            ok = False
+        elif name in names:
             ctx.error(item, f"network {name!r} is listed twice")
-            return None
-        names.append(name)
-    return names
+            ok = False
+        else:
+            names.append(name)
+    return names if ok else None
 
 
 def _instance(node: yaml.Node, ctx: _Ctx) -> str | None:
