@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import re
+import subprocess
 import textwrap
 import time
 import urllib.parse
@@ -33,6 +34,7 @@ import pytest
 import requests
 import responses
 import respx
+import yaml
 from bs4 import BeautifulSoup
 
 NOW = "2026-05-20T12:00:00Z"
@@ -1694,3 +1696,311 @@ def test_mastodon_instances_per_chat_override_the_plugins(make_hub, env, run_cli
         "fosstodon.org", "hachyderm.io"}
     hosts = {urllib.parse.urlsplit(r.url).hostname: r.path_url for r in masto.requests("timeline")}
     assert "tenants" in hosts["fosstodon.org"].lower() and "other" in hosts["hachyderm.io"].lower()
+
+
+# --- one archive from three networks --------------------------------------------------------------
+
+EVIL_HTML = (
+    '<p>A1 <script>alert("x")</script>Clean <a href="javascript:alert(1)">click</a> '
+    '<a href="JaVaScRiPt&#58;alert(2)">two</a> <a href=" java\tscript:alert(3)">three</a> '
+    '<img src=x onerror="alert(4)"><iframe src="https://evil.example"></iframe>'
+    '<span style="position:fixed" onclick="alert(5)">styled</span> '
+    '<span class="invisible">SECRET-HIDDEN</span><span><span class="invisible"><b>DEEP</b></span>ok</span> '
+    '<a href="https://example.org/very/long/path" rel="nofollow noopener" target="_blank">'
+    '<span class="invisible">https://</span><span class="ellipsis">example.org/very/lo</span>'
+    '<span class="invisible">ng/path</span></a> '
+    '<a href="https://fosstodon.org/tags/tenants" class="mention hashtag" rel="tag">#<span>Tenants</span></a>'
+    '<style>body{display:none}</style><!-- a comment --></p><p>second&nbsp;para&amp;more</p>')
+
+
+@pytest.fixture
+def three(make_hub, env):
+    """A chat that ran on X, Bluesky and Mastodon at once; Lena answers A1 on each network."""
+    hub = make_hub({"timezone": "America/New_York"}, {"site_url": "https://example.org/hub/"})
+    hub.add_chat(SLUG, CHAT)
+    x = [x_post(1790000000000000001, X_USERS["hostco"], "Q1 How long a lease would you sign? #Tenants",
+                at(5)),
+         x_post(1790000000000000002, X_USERS["lena"], "A1 Five years on X #Tenants", at(6), likes=2),
+         x_post(1790000000000000003, X_USERS["ana"], "A1 Ten, from X #Tenants", at(6.5)),
+         x_post(1790000000000000004, X_USERS["hostco"], "Q2 What clause saved you? #Tenants", at(30))]
+    (hub.chats / f"{SLUG}.tweets.json").write_text(json.dumps(x_document(x)), encoding="utf-8")
+
+    b = FakeBluesky()
+    q1 = b.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5.2), name="Host Co")
+    b.post("lena.bsky.social", "A1 Dix ans, c'est la stabilité ! #Tenants", at(7), langs=["fr"], likes=3,
+           name="Lena S.")
+    b.post("ana.bsky.social", "A1 Ten, from Bluesky #Tenants", at(7.5))
+    b.post("cy.bsky.social", "Three, with a break", at(8), reply_to=q1)
+    b.post("handle.invalid", "A1 my handle broke #Tenants", at(9), did="did:plc:ewvi7nxzyoun6zhxrhs64oiz")
+    fancy = "A1 Café ☕ ok #Tenants 👩‍👩‍👧 see https://example.org/x and @lena.bsky.social"
+    b.post("dee.bsky.social", fancy, at(10), facets=[
+        facet(fancy, "#Tenants", "tag", "Tenants"),
+        facet(fancy, "https://example.org/x", "link", "https://example.org/x"),
+        facet(fancy, "@lena.bsky.social", "mention", did_for("lena.bsky.social"))])
+    broken = "A1 Überall 🇩🇪 links #Tenants"
+    raw_b = broken.encode()
+    b.post("eve.bsky.social", broken, at(11), facets=[
+        {"index": {"byteStart": 3, "byteEnd": 4}, "features": [  # cuts "Ü" in half
+            {"$type": "app.bsky.richtext.facet#link", "uri": "https://cut.example"}]},
+        {"index": {"byteStart": 0, "byteEnd": len(raw_b) + 40}, "features": [  # past the end
+            {"$type": "app.bsky.richtext.facet#link", "uri": "https://past.example"}]},
+        {"index": {"byteStart": 12, "byteEnd": 26}, "features": [  # the flag and "links"
+            {"$type": "app.bsky.richtext.facet#link", "uri": "javascript:alert(1)"}]},
+        facet(broken, "#Tenants", "tag", "Tenants"),
+        {"index": {"byteStart": raw_b.index(b"#Tenants") + 2, "byteEnd": len(raw_b)}, "features": [
+            {"$type": "app.bsky.richtext.facet#link", "uri": "https://overlap.example"}]}])
+    b.post("shy.bsky.social", "A1 please keep me off the web #Tenants", at(12),
+           labels=[{"src": "did:plc:shy", "uri": "at://did:plc:shy/app.bsky.actor.profile/self",
+                    "val": "!no-unauthenticated", "cts": "2024-01-01T00:00:00.000Z"}])
+    b.post("modma.bsky.social", "Q2 What clause saved you? #Tenants", at(30.2))
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+
+    m = FakeMastodon()
+    mq1 = m.toot("hostco@mastodon.social", "Q1 How long a lease would you sign? #Tenants", at(5.4),
+                 servers=("fosstodon.org",))
+    m.toot("lena@fosstodon.org", "A1 Zehn Jahre, sicher #Tenants", at(8.5), language="de",
+           servers=("mastodon.social",))
+    m.toot("bo@fosstodon.org", "@hostco@mastodon.social Two at most", at(9), reply_to=mq1,
+           servers=("mastodon.social",))
+    m.toot("evil@fosstodon.org", "hostile", at(13), html=EVIL_HTML, servers=("mastodon.social",))
+    m.toot("dm@fosstodon.org", "A1 a direct message #Tenants", at(14), visibility="direct")
+    m.toot("priv@fosstodon.org", "A1 followers only #Tenants", at(14.5), visibility="private")
+    statuses = [{**m.json(t, "mastodon.social"), "read_from": "mastodon.social",
+                 "local_ids": {"mastodon.social": t.local_id("mastodon.social")}}
+                for t in m.toots if "mastodon.social" in t.servers]
+    statuses += [{**m.json(t, "fosstodon.org"), "read_from": "fosstodon.org",
+                  "local_ids": {"fosstodon.org": t.local_id("fosstodon.org")}}
+                 for t in m.toots if "mastodon.social" not in t.servers]
+    (hub.chats / f"{SLUG}.mastodon.json").write_text(json.dumps({"statuses": statuses, "meta": {}}),
+                                                     encoding="utf-8")
+    hub.bsky, hub.masto = b, m
+    hub.build()
+    return hub
+
+
+def page(hub, url: str) -> BeautifulSoup:
+    return hub.html(url)
+
+
+def test_archive_question_posts_of_every_network_lead_their_section(three):
+    archive = page(three, f"chats/{SLUG}/archive/")
+    q1 = archive.find(id="q1")
+    hosts = q1.select("article.chathub-post-host")
+    assert [a["data-network"] for a in hosts] == ["x", "bluesky", "mastodon"]
+    q2 = archive.find(id="q2")
+    assert {a["data-network"] for a in q2.select("article.chathub-post")} >= {"x", "bluesky"}
+
+
+def test_archive_answers_are_recognised_on_every_network(three):
+    q1 = page(three, f"chats/{SLUG}/archive/").find(id="q1")
+    lena = [a for a in q1.select("article.chathub-post") if "lena" in a["data-author"].lower()]
+    assert {a["data-network"] for a in lena} == {"x", "bluesky", "mastodon"}
+    texts = q1.get_text(" ")
+    for words in ("Five years on X", "Dix ans", "Zehn Jahre", "Ten, from Bluesky", "Three, with a break",
+                  "Two at most", "my handle broke"):
+        assert words in texts, words
+
+
+def test_archive_posts_are_in_time_order_within_each_question(three):
+    q1 = page(three, f"chats/{SLUG}/archive/").find(id="q1")
+    top = [li.find("article", recursive=False) for li in q1.select_one("ol.chathub-thread").find_all(
+        "li", recursive=False)]
+    times = [a.find("time")["datetime"] for a in top if a is not None]
+    assert times == sorted(times) and len(times) >= 6
+
+
+def test_archive_view_on_links_and_profiles_follow_each_network(three):
+    archive = page(three, f"chats/{SLUG}/archive/")
+    for article in archive.select("article[data-network]"):
+        network = article["data-network"]
+        label = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}[network]
+        view = [a for a in article.select("footer a") if a.get_text(strip=True) == f"View on {label}"]
+        assert len(view) == 1, article
+        href = view[0]["href"]
+        time_link = article.select_one("a.chathub-post-time")["href"]
+        assert href == time_link
+        author = article.select_one("a.chathub-post-author")
+        if network == "bluesky":
+            assert re.fullmatch(r"https://bsky\.app/profile/[^/]+/post/[a-z2-7]{13}", href), href
+            assert author["href"].startswith("https://bsky.app/profile/")
+            assert article.find("svg", class_="chathub-bluesky-logo")
+        elif network == "mastodon":
+            assert re.fullmatch(r"https://[a-z.]+/@\w+/\d+", href), href
+            assert re.fullmatch(r"https://[a-z.]+/@\w+", author["href"])
+        else:
+            assert re.fullmatch(r"https://x\.com/\w+/status/\d+", href)
+    lena_b = next(a for a in archive.select('article[data-network="bluesky"]') if "Dix ans" in a.get_text())
+    post = next(p for p in three.bsky.posts if "Dix ans" in p["record"]["text"])
+    assert lena_b.select_one("a.chathub-post-time")["href"] == (
+        f"https://bsky.app/profile/lena.bsky.social/post/{post['uri'].rsplit('/', 1)[1]}")
+    assert lena_b.select_one("a.chathub-post-author")["href"] == "https://bsky.app/profile/lena.bsky.social"
+    broken = next(a for a in archive.select('article[data-network="bluesky"]')
+                  if "handle broke" in a.get_text())
+    assert "/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz/post/" in (
+        broken.select_one("a.chathub-post-time")["href"])
+    assert "handle.invalid" not in str(broken.select_one("a.chathub-post-time"))
+    lena_m = next(a for a in archive.select('article[data-network="mastodon"]') if "Zehn" in a.get_text())
+    toot = next(t for t in three.masto.toots if "Zehn" in t.html)
+    assert lena_m.select_one("a.chathub-post-time")["href"] == toot.url
+    assert lena_m.select_one("a.chathub-post-author")["href"] == "https://fosstodon.org/@lena"
+
+
+def test_archive_facets_link_by_utf8_byte_offsets(three):
+    archive = page(three, f"chats/{SLUG}/archive/")
+    fancy = next(a for a in archive.select('article[data-network="bluesky"]') if "Café" in a.get_text())
+    text = fancy.select_one("p.chathub-post-text")
+    assert text.get_text() == "A1 Café ☕ ok #Tenants 👩‍👩‍👧 see https://example.org/x and @lena.bsky.social"
+    links = {a.get_text(): a["href"] for a in text.find_all("a")}
+    assert links["#Tenants"] == "https://bsky.app/hashtag/Tenants"
+    assert links["https://example.org/x"] == "https://example.org/x"
+    assert links["@lena.bsky.social"] == "https://bsky.app/profile/lena.bsky.social"
+
+
+def test_archive_broken_overlapping_and_unsafe_facets_leave_the_text_whole_and_plain(three):
+    archive = page(three, f"chats/{SLUG}/archive/")
+    post = next(a for a in archive.select('article[data-network="bluesky"]') if "Überall" in a.get_text())
+    text = post.select_one("p.chathub-post-text")
+    assert text.get_text() == "A1 Überall 🇩🇪 links #Tenants"
+    hrefs = [a["href"] for a in text.find_all("a")]
+    assert not any(h.startswith(("https://cut", "https://past", "javascript")) for h in hrefs)
+    assert "javascript" not in str(text).lower()
+    assert "https://overlap.example" not in hrefs or "https://bsky.app/hashtag/Tenants" not in hrefs
+
+
+def test_archive_posts_keep_their_language(three):
+    archive = page(three, f"chats/{SLUG}/archive/")
+    french = next(a for a in archive.select("article.chathub-post") if "Dix ans" in a.get_text())
+    assert french.select_one("p.chathub-post-text")["lang"] == "fr"
+    german = next(a for a in archive.select("article.chathub-post") if "Zehn" in a.get_text())
+    assert german.select_one("p.chathub-post-text")["lang"] == "de"
+    english = next(a for a in archive.select("article.chathub-post") if "Five years on X" in a.get_text())
+    assert not english.select_one("p.chathub-post-text").get("lang")
+
+
+def test_archive_leaves_out_posts_not_meant_for_the_public(three):
+    archive = page(three, f"chats/{SLUG}/archive/").get_text(" ")
+    assert "keep me off the web" not in archive  # !no-unauthenticated
+    assert "a direct message" not in archive and "followers only" not in archive
+
+
+def test_archive_sanitises_hostile_mastodon_html(three):
+    html = (three.site / f"chats/{SLUG}/archive/index.html").read_text(encoding="utf-8")
+    archive = BeautifulSoup(html, "html.parser")
+    post = next(a for a in archive.select('article[data-network="mastodon"]') if "Clean" in a.get_text())
+    text = post.select_one("p.chathub-post-text")
+    shown = text.get_text()
+    assert "alert" not in shown and "SECRET-HIDDEN" not in shown and "DEEP" not in shown
+    assert "body{display:none}" not in shown and "a comment" not in shown
+    assert "Clean click two three" in " ".join(shown.split())
+    assert "styled" in shown and "ok" in shown
+    assert "second\u00a0para&more" in shown or "second para&more" in shown.replace("\u00a0", " ")
+    for element in text.find_all(True):
+        assert element.name in ("a", "br", "span"), element.name
+        assert not any(attr.startswith("on") or attr == "style" for attr in element.attrs)
+        if element.name == "a":
+            assert element["href"].startswith("https://")
+    long = next(a for a in text.find_all("a") if a["href"] == "https://example.org/very/long/path")
+    assert long.get_text().startswith("example.org/very/lo") and "https://" not in long.get_text()
+    assert "<script" not in str(post).lower() and "javascript:" not in str(post).lower()
+    assert "onerror" not in html and "evil.example" not in html
+
+
+def test_recap_figures_per_network_and_in_total(three):
+    recap = page(three, f"chats/{SLUG}/recap/")
+    rows = {r["data-network"]: [int(td["data-value"]) for td in r.select("td[data-value]")]
+            for r in recap.select("tr[data-network]")}
+    assert set(rows) == {"x", "bluesky", "mastodon", "total"}
+    assert rows["x"] == [4, 3]
+    assert rows["bluesky"] == [8, 8]  # the author hidden from logged-out viewers is left out
+    assert rows["mastodon"] == [4, 4]  # direct and followers-only statuses are left out
+    assert rows["total"][0] == 16
+    # hostco and lena post on all three networks, modma on one, ana on two undeclared accounts:
+    # X hostco lena ana_x; Bluesky hostco lena ana cy did:plc dee eve modma; Mastodon hostco lena bo evil
+    assert rows["total"][1] == 15 - 2 * 2
+
+
+def test_people_joins_one_persons_declared_accounts_and_keeps_the_unknown_apart(three):
+    people = page(three, "people/")
+    rows = people.select("tr.chathub-person-row")
+    lena = [r for r in rows if "lena" in r["data-author"].lower()]
+    assert len(lena) == 1
+    profiles = {a["href"] for a in lena[0].select("a[href^='https://']")}
+    assert profiles == {"https://x.com/lena", "https://bsky.app/profile/lena.bsky.social",
+                        "https://fosstodon.org/@lena"}
+    others = {a["data-network"] for a in lena[0].select("a.chathub-other-account")}
+    assert len(others) == 2 and others < {"x", "bluesky", "mastodon"}
+    ana = [r for r in rows if "@ana" in r["data-author"].lower()]
+    assert len(ana) == 2  # ana_x on X and ana.bsky.social are not declared as one person
+
+
+# --- workflows -------------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def workflow(name: str, root: Path = REPO / ".github" / "workflows") -> dict:
+    doc = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+    doc["on"] = doc.pop(True, doc.get("on"))
+    return doc
+
+
+def chathub_steps(doc: dict) -> list[dict]:
+    return [s for job in doc["jobs"].values() for s in job.get("steps", [])
+            if re.search(r"^\s*chathub (fetch|comply)\b", s.get("run", ""), re.MULTILINE)]
+
+
+def run_step_with(step: dict, tmp_path: Path, env: dict[str, str]) -> list[str]:
+    record = tmp_path / "argv"
+    stub = 'chathub() { printf "%s\\n" "$@" > "$ARGV"; }\n'
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", stub + step["run"]],
+                          env={"PATH": "/usr/bin:/bin", "ARGV": str(record), **env},
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return record.read_text().splitlines()
+
+
+@pytest.mark.parametrize("name", ["fetch.yml", "comply.yml"])
+def test_workflows_pass_every_networks_secrets_and_cover_every_network(tmp_path, name):
+    doc = workflow(name)
+    [step] = chathub_steps(doc)
+    env = step["env"]
+    for secret in ("X_BEARER_TOKEN", "BSKY_HANDLE", "BSKY_APP_PASSWORD"):
+        assert env[secret] == f"${{{{ secrets.{secret} }}}}"
+    assert any(k.startswith("MASTODON_TOKEN_") and v == f"${{{{ secrets.{k} }}}}" for k, v in env.items())
+    # No secret is passed to any other step, nor put in the job's or workflow's env.
+    for job in doc["jobs"].values():
+        assert "secrets." not in json.dumps(job.get("env", {}))
+        for other in job.get("steps", []):
+            if other is not step:
+                assert "secrets." not in json.dumps(other)
+    assert "secrets." not in json.dumps(doc.get("env", {}))
+    argv = run_step_with(step, tmp_path, {"X_BEARER_TOKEN": "t", "BSKY_HANDLE": "h.bsky.social",
+                                          "BSKY_APP_PASSWORD": "p", "MAX_POSTS": ""})
+    networks = {argv[i + 1] for i, a in enumerate(argv) if a == "--network"}
+    assert networks == {"x", "bluesky", "mastodon"} or "--network" not in argv
+    from chathub.cli import build_parser
+
+    build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("name", ["fetch.yml", "comply.yml"])
+def test_workflows_commit_what_one_network_did_when_another_failed(name):
+    doc = workflow(name)
+    [step] = chathub_steps(doc)
+    assert step.get("continue-on-error") is True
+    job = next(j for j in doc["jobs"].values() if step in j.get("steps", []))
+    after = job["steps"][job["steps"].index(step) + 1:]
+    assert any("scripts/commit-transcripts" in s.get("run", "") and "if" not in s for s in after)
+    # ...and the run is still marked failed.
+    reporting = [j for j in doc["jobs"].values() if "exit 1" in json.dumps(j.get("steps", []))]
+    assert reporting and "failure" in str(reporting[0].get("if"))
+
+
+def test_chathub_init_ships_the_same_workflows(tmp_path, run_cli, env):
+    code, out, err = run_cli("init", str(tmp_path / "new"), "--site-url", "https://example.org/new/")
+    assert code == 0, err
+    for name in ("fetch.yml", "comply.yml", "publish.yml"):
+        assert (tmp_path / "new/.github/workflows" / name).read_bytes() == (
+            REPO / ".github/workflows" / name).read_bytes()
+    script = (tmp_path / "new/scripts/commit-transcripts").read_text()
+    assert "bsky.json" in script and "mastodon.json" in script
