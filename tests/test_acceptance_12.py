@@ -279,10 +279,11 @@ class Toot:
     mentions: list[tuple[str, str]] = field(default_factory=list)  # (user, server)
     spoiler: str = ""
     favourites: int = 0
+    salt: str = ""  # what makes its id, fixed when it is made (an edit keeps the id)
 
     @property
     def origin_id(self) -> int:
-        return snowflake(self.created, f"{self.origin}/{self.user}/{self.html}")
+        return snowflake(self.created, f"{self.origin}/{self.user}/{self.salt or self.html}")
 
     @property
     def uri(self) -> str:
@@ -337,7 +338,7 @@ class FakeMastodon:
                           f'{m.group(1)}</span></a></span>', body)
             html = f"<p>{body}</p>"
         toot = Toot(origin, user, html, moment, {origin, *servers}, tags, reply_to,
-                    mentions=mentions, **extra)  # type: ignore[arg-type]
+                    mentions=mentions, salt=html, **extra)  # type: ignore[arg-type]
         self.toots.append(toot)
         return toot
 
@@ -2004,3 +2005,182 @@ def test_chathub_init_ships_the_same_workflows(tmp_path, run_cli, env):
             REPO / ".github/workflows" / name).read_bytes()
     script = (tmp_path / "new/scripts/commit-transcripts").read_text()
     assert "bsky.json" in script and "mastodon.json" in script
+
+
+# --- hide, highlights, leads across networks -----------------------------------------------------
+
+
+def test_hide_lists_take_accounts_and_uris_of_every_network(three, run_cli):
+    b_post = next(p for p in three.bsky.posts if "Ten, from Bluesky" in p["record"]["text"])
+    toot = next(t for t in three.masto.toots if "Two at most" in t.html)
+    chat = CHAT + textwrap.dedent(f"""\
+        hide:
+          - eve.bsky.social
+          - "@evil@fosstodon.org"
+          - {json.dumps(b_post["uri"])}
+          - {json.dumps(toot.uri)}
+        """)
+    three.add_chat(SLUG, chat)
+    three.build()
+    html = "".join((three.site / p).read_text(encoding="utf-8") for p in (
+        f"chats/{SLUG}/archive/index.html", f"chats/{SLUG}/recap/index.html", "people/index.html"))
+    for hidden in ("Überall", "Clean", "eve.bsky.social", "evil@fosstodon.org", "Ten, from Bluesky",
+                   "Two at most"):
+        assert hidden not in html, hidden
+    assert "Dix ans" in html and "Zehn Jahre" in html
+
+
+def test_fetch_leaves_hidden_people_of_every_network_out_of_the_transcripts(hub, run_cli, bsky, masto):
+    bsky_chat(bsky)
+    masto_chat(masto)
+    hub.add_chat(SLUG, CHAT + 'hide: ["ana.bsky.social", "@fran@fosstodon.org"]\n')
+    assert run_cli("fetch", SLUG, "--network", "bluesky,mastodon")[0] == 0
+    assert not [p for p in stored(hub, "bluesky")["posts"] if p["author"]["handle"] == "ana.bsky.social"]
+    assert not [s for s in stored(hub, "mastodon")["statuses"] if s["account"]["username"] == "fran"]
+    assert "ana.bsky.social" not in raw(hub, "bluesky").decode()
+
+
+def test_highlights_take_a_bluesky_uri_and_a_mastodon_uri(three):
+    b_post = next(p for p in three.bsky.posts if "Ten, from Bluesky" in p["record"]["text"])
+    toot = next(t for t in three.masto.toots if "Two at most" in t.html)
+    three.add_chat(SLUG, CHAT + f"highlights:\n  - {json.dumps(b_post['uri'])}\n  - {json.dumps(toot.uri)}\n")
+    three.build()
+    recap = page(three, f"chats/{SLUG}/recap/")
+    q1 = recap.select("section.chathub-highlights h3#highlights-q1 + ul article.chathub-post")
+    texts = [a.get_text(" ") for a in q1]
+    assert any("Ten, from Bluesky" in t for t in texts[:2]) and any("Two at most" in t for t in texts[:2])
+
+
+def test_leads_come_from_every_network(three, run_cli):
+    b = three.bsky
+    b.post("buyer.bsky.social", "A1 we are looking for a vendor, send pricing #Tenants", at(15))
+    three.masto.toot("shopper@fosstodon.org", "A1 any demo? We need a quote #Tenants", at(16))
+    m = three.masto
+    (three.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    statuses = [{**m.json(t, "fosstodon.org"), "read_from": "fosstodon.org"} for t in m.toots
+                if "fosstodon.org" in t.servers]
+    (three.chats / f"{SLUG}.mastodon.json").write_text(json.dumps({"statuses": statuses, "meta": {}}),
+                                                       encoding="utf-8")
+    code, out, err = run_cli("leads", SLUG)
+    assert code == 0, err
+    rows = {r["handle"]: r for r in __import__("csv").DictReader(out.splitlines())}
+    assert rows["buyer.bsky.social"]["profile_url"] == "https://bsky.app/profile/buyer.bsky.social"
+    assert rows["shopper@fosstodon.org"]["profile_url"] == "https://fosstodon.org/@shopper"
+    assert "https://bsky.app/profile/buyer.bsky.social/post/" in rows["buyer.bsky.social"]["post_urls"]
+    assert "hostco" not in " ".join(rows)  # the team is never a lead
+
+
+def test_hostile_bluesky_content_stays_text_and_only_http_links(make_hub, env):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    b = FakeBluesky()
+    evil = b.post("evil.bsky.social", '<img src=x onerror=alert(1)> A1 "<b>bold</b>" & #Tenants', at(6),
+                  name='<script>alert("n")</script>Evil')
+    evil["author"]["avatar"] = "javascript:alert(2)"
+    evil["embed"] = {"$type": "app.bsky.embed.external#view", "external": {
+        "uri": "javascript:alert(3)", "title": "<i>t</i>", "description": ""}}
+    odd = b.post("odd.bsky.social", "A1 see link #Tenants", at(7), facets=[
+        {"index": {"byteStart": 3, "byteEnd": 11}, "features": [
+            {"$type": "app.bsky.richtext.facet#link", "uri": " JAVASCRIPT:alert(4)"}]},
+        {"index": {"byteStart": "0", "byteEnd": None}, "features": "nope"},
+        "not a facet", {"index": {"byteStart": -1, "byteEnd": 2}, "features": []}])
+    odd["author"]["handle"] = "handle.invalid"
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    hub.build()
+    html = (hub.site / f"chats/{SLUG}/archive/index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    article = next(a for a in soup.select('article.chathub-post') if "bold" in a.get_text())
+    assert '<img src=x onerror=alert(1)> A1 "<b>bold</b>" &' in article.get_text()
+    assert not article.find("img", src="x") and not article.find("b") and not article.find("script")
+    assert "javascript:" not in html.lower()
+    for link in soup.select("article.chathub-post a[href]"):
+        assert link["href"].startswith(("https://", "#", "../", "./")), link["href"]
+
+
+def test_a_hashtag_in_another_script_is_searched_on_both_networks(hub, run_cli, bsky, masto):
+    hub.add_chat(SLUG, CHAT.replace("#Tenants", "#Café_Locataires"))
+    bsky.post("ana.bsky.social", "A1 oui #Café_Locataires", at(7))
+    masto.toot("fran@mastodon.social", "A1 ja #Café_Locataires", at(8))
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky,mastodon")
+    assert code == 0, err
+    assert bsky.requests("searchPosts")[0].url.params.get_list("tag") == ["Café_Locataires"]
+    assert len(stored(hub, "bluesky")["posts"]) == 1 and len(stored(hub, "mastodon")["statuses"]) == 1
+
+
+def test_a_fetch_while_the_window_is_open_continues_later(hub, run_cli, bsky, masto, monkeypatch):
+    monkeypatch.setenv("CHATHUB_NOW", z(at(20)))
+    posts = bsky_chat(bsky)
+    masto_chat(masto)
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky,mastodon")
+    assert code == 0, err
+    for network in ("bluesky", "mastodon"):
+        assert stored(hub, network)["meta"]["complete"] is False
+    b_uris = {p["uri"] for p in stored(hub, "bluesky")["posts"]}
+    assert posts["q1"]["uri"] in b_uris and posts["q2"]["uri"] not in b_uris
+    monkeypatch.setenv("CHATHUB_NOW", NOW)
+    code, out, err = run_cli("fetch", "--due", "--network", "bluesky,mastodon")
+    assert code == 0, err
+    assert posts["q2"]["uri"] in {p["uri"] for p in stored(hub, "bluesky")["posts"]}
+    assert all(stored(hub, n)["meta"]["complete"] for n in ("bluesky", "mastodon"))
+    later = bsky.requests("searchPosts")[-1]
+    assert _norm(later.url.params["since"]) >= z(at(19))  # what was read is not read again
+
+
+def test_announcement_links_each_network_and_profile(make_hub, env, monkeypatch):
+    hub = make_hub({"timezone": "America/New_York"})
+    hub.add_chat(SLUG, CHAT)
+    monkeypatch.setenv("CHATHUB_NOW", z(at(10)))  # live
+    hub.build()
+    announcement = page(hub, f"chats/{SLUG}/")
+    hrefs = {a["href"] for a in announcement.find_all("a", href=True)}
+    assert "https://bsky.app/hashtag/Tenants" in hrefs
+    assert "https://mastodon.social/tags/Tenants" in hrefs  # the first listed server
+    assert any(h.startswith("https://x.com/search?q=%23Tenants") for h in hrefs)
+    assert "https://bsky.app/profile/lena.bsky.social" in hrefs or "https://x.com/lena" in hrefs
+    monkeypatch.setenv("CHATHUB_NOW", NOW)
+    hub.add_chat(SLUG, CHAT.replace("networks: [x, bluesky, mastodon]", "networks: [bluesky]")
+                 .replace('  handle: "@HostCo"\n', "").replace('  - handle: "@modma"\n    bluesky', "  - bluesky")
+                 .replace('  - handle: "@lena"\n    bluesky', "  - bluesky"))
+    hub.build()
+    announcement = page(hub, f"chats/{SLUG}/")
+    hrefs = {a["href"] for a in announcement.find_all("a", href=True)}
+    assert "https://bsky.app/profile/hostco.bsky.social" in hrefs
+    assert not any(h.startswith("https://x.com/") for h in hrefs)
+
+
+def test_bluesky_quote_posts_show_the_quoted_post(make_hub, env):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    b = FakeBluesky()
+    quoted = b.post("far.bsky.social", "Leases are getting shorter everywhere", at(-300))
+    b.posts.remove(quoted)
+    b.post("ana.bsky.social", "A1 Exactly this #Tenants", at(7), embed={
+        "$type": "app.bsky.embed.record#view", "record": {
+            "$type": "app.bsky.embed.record#viewRecord", "uri": quoted["uri"], "cid": quoted["cid"],
+            "author": quoted["author"], "value": quoted["record"], "indexedAt": quoted["indexedAt"]}})
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    hub.build()
+    article = next(a for a in page(hub, f"chats/{SLUG}/archive/").select("article.chathub-post")
+                   if "Exactly this" in a.get_text())
+    quote = article.find("blockquote")
+    assert quote and "Leases are getting shorter everywhere" in quote.get_text()
+    assert quote.find("a", href=re.compile(r"^https://bsky\.app/profile/far\.bsky\.social/post/"))
+
+
+def test_comply_bluesky_removes_posts_now_hidden_from_logged_out_viewers(hub, run_cli, bsky):
+    posts = bsky_chat(bsky)
+    assert run_cli("fetch", SLUG, "--network", "bluesky")[0] == 0
+    posts["plain"]["author"]["labels"] = [{"val": "!no-unauthenticated", "src": "did:plc:x", "uri": "at://x",
+                                           "cts": "2026-05-15T00:00:00.000Z"}]
+    assert run_cli("comply", SLUG, "--network", "bluesky")[0] == 0
+    assert posts["plain"]["uri"] not in {p["uri"] for p in stored(hub, "bluesky")["posts"]}
+
+
+def test_comply_mastodon_refreshes_edited_content(hub, run_cli, masto):
+    toots = masto_chat(masto)
+    assert run_cli("fetch", SLUG, "--network", "mastodon")[0] == 0
+    toots["a1"].html = "<p>A1 Six years, on reflection #Tenants</p>"
+    toots["a1"].favourites = 12
+    assert run_cli("comply", SLUG, "--network", "mastodon")[0] == 0
+    status = next(s for s in stored(hub, "mastodon")["statuses"] if s["uri"] == toots["a1"].uri)
+    assert "Six years" in status["content"] and status["favourites_count"] == 12
