@@ -1330,8 +1330,8 @@ def test_import_keeps_stored_posts_and_merges_once_by_uri(hub, run_cli, tmp_path
 @pytest.mark.parametrize("content, where", [
     ('{"posts": [{"uri": "at://did:plc:x/app.bsky.feed.post/1", "record": {"text": "hi"', "1"),
     ('{"posts": []}\n{"posts": [\n', "2"),
-    ('[{"uri": "https://mastodon.social/users/a/statuses/1", "content": "<p>x</p>", "account": {}}]\n'
-     'not json', "2"),
+    ('[{"uri": "https://mastodon.social/users/a/statuses/1", "content": "<p>x</p>", "account": {}, '
+     '"created_at": "2026-05-14T17:05:00.000Z", "id": "1"}]\nnot json', "2"),
 ])
 def test_import_a_broken_file_names_the_file_and_line_and_writes_nothing(hub, run_cli, tmp_path, content,
                                                                          where):
@@ -2056,7 +2056,8 @@ def test_leads_come_from_every_network(three, run_cli):
     b.post("buyer.bsky.social", "A1 we are looking for a vendor, send pricing #Tenants", at(15))
     three.masto.toot("shopper@fosstodon.org", "A1 any demo? We need a quote #Tenants", at(16))
     m = three.masto
-    (three.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    (three.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}),
+                                                   encoding="utf-8")
     statuses = [{**m.json(t, "fosstodon.org"), "read_from": "fosstodon.org"} for t in m.toots
                 if "fosstodon.org" in t.servers]
     (three.chats / f"{SLUG}.mastodon.json").write_text(json.dumps({"statuses": statuses, "meta": {}}),
@@ -2139,7 +2140,8 @@ def test_announcement_links_each_network_and_profile(make_hub, env, monkeypatch)
     assert "https://bsky.app/profile/lena.bsky.social" in hrefs or "https://x.com/lena" in hrefs
     monkeypatch.setenv("CHATHUB_NOW", NOW)
     hub.add_chat(SLUG, CHAT.replace("networks: [x, bluesky, mastodon]", "networks: [bluesky]")
-                 .replace('  handle: "@HostCo"\n', "").replace('  - handle: "@modma"\n    bluesky', "  - bluesky")
+                 .replace('  handle: "@HostCo"\n', "")
+                 .replace('  - handle: "@modma"\n    bluesky', "  - bluesky")
                  .replace('  - handle: "@lena"\n    bluesky', "  - bluesky"))
     hub.build()
     announcement = page(hub, f"chats/{SLUG}/")
@@ -2184,3 +2186,106 @@ def test_comply_mastodon_refreshes_edited_content(hub, run_cli, masto):
     assert run_cli("comply", SLUG, "--network", "mastodon")[0] == 0
     status = next(s for s in stored(hub, "mastodon")["statuses"] if s["uri"] == toots["a1"].uri)
     assert "Six years" in status["content"] and status["favourites_count"] == 12
+
+
+# --- posts of the wrong shape ----------------------------------------------------------------------
+
+BAD_VIEW = {"uri": "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3lbad22222222", "cid": "bafy",
+            "author": {"did": "did:plc:ewvi7nxzyoun6zhxrhs64oiz", "handle": "bad.bsky.social"},
+            "record": {"text": 5, "createdAt": "yesterday"}, "likeCount": "many",
+            "indexedAt": "2026-05-14T17:10:00.000Z"}
+BAD_STATUS = {"id": "1", "uri": "https://m.example/users/a/statuses/1", "url": "https://m.example/@a/1",
+              "created_at": 12, "content": ["<p>x</p>"], "visibility": "public",
+              "account": {"id": "1", "username": "a", "acct": "a", "url": "https://m.example/@a"},
+              "favourites_count": -4}
+
+
+@pytest.mark.parametrize("page_body", [
+    {"posts": 5},
+    {"posts": [5]},
+    {"posts": [], "cursor": 7},
+    ["not", "an", "object"],
+])
+def test_bluesky_a_search_response_of_the_wrong_shape_is_an_api_fault(hub, run_cli, bsky, page_body):
+    bsky_chat(bsky)
+    bsky.fault("app.bsky.feed.searchPosts", (200, {}, page_body))
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky")
+    assert code == 1, (out, err)
+    assert "Bluesky" in err and "Traceback" not in err
+    assert raw(hub, "bluesky") is None
+
+
+def test_bluesky_a_post_of_the_wrong_shape_is_left_out_with_a_warning(hub, run_cli, bsky):
+    """A post's record is written by its author's client: one odd post must not stop a chat's
+    capture (nor be stored where the build would refuse it). It is left out, and said."""
+    bsky_chat(bsky)
+    bsky.posts.append(dict(BAD_VIEW, record={**BAD_VIEW["record"], "facets": tags_of("#Tenants")}))
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky")
+    assert code == 0, err
+    assert BAD_VIEW["uri"] in err and "record.text" in err
+    assert BAD_VIEW["uri"] not in raw(hub, "bluesky").decode()
+    assert len(stored(hub, "bluesky")["posts"]) == 6
+
+
+@pytest.mark.parametrize("page_body", [{"statuses": []}, [5]])
+def test_mastodon_a_timeline_of_the_wrong_shape_is_an_api_fault(hub, run_cli, masto, page_body):
+    masto_chat(masto)
+    masto.fault("mastodon.social", "timeline", (200, {}, page_body))
+    code, out, err = run_cli("fetch", SLUG, "--network", "mastodon")
+    assert code == 1, (out, err)
+    assert "mastodon.social" in err and "Traceback" not in err
+    assert raw(hub, "mastodon") is None
+
+
+def test_mastodon_a_status_of_the_wrong_shape_is_left_out_with_a_warning(hub, run_cli, masto):
+    toots = masto_chat(masto)
+    good = masto.json(toots["q1"], "mastodon.social")
+    masto.fault("mastodon.social", "timeline", (200, {}, [good, BAD_STATUS]))
+    code, out, err = run_cli("fetch", SLUG, "--network", "mastodon")
+    assert code == 0, err
+    assert BAD_STATUS["uri"] in err and "created_at" in err
+    assert BAD_STATUS["uri"] not in raw(hub, "mastodon").decode()
+    assert toots["q1"].uri in raw(hub, "mastodon").decode()
+
+
+def test_the_build_and_check_name_the_file_and_post_of_a_bluesky_post_of_the_wrong_shape(make_hub, env,
+                                                                                         run_cli):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    good = FakeBluesky().post("ok.bsky.social", "A1 fine #Tenants", at(6))
+    text = json.dumps({"posts": [good, BAD_VIEW], "meta": {}}, indent=1)
+    (hub.chats / f"{SLUG}.bsky.json").write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check")
+    assert code == 1
+    lines = [line for line in (out + err).splitlines() if f"{SLUG}.bsky.json" in line]
+    assert any(BAD_VIEW["uri"] in line and "createdAt" in line and re.search(r"\(line \d+\)", line)
+               for line in lines), lines
+    assert any("text" in line for line in lines) and any("likeCount" in line for line in lines)
+    with pytest.raises(BaseException) as failure:
+        hub.build()
+    assert BAD_VIEW["uri"] in str(failure.value) or failure.type.__name__ == "Abort"
+
+
+def test_the_build_and_check_name_the_file_and_post_of_a_mastodon_status_of_the_wrong_shape(
+        make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    text = json.dumps({"statuses": [{**BAD_STATUS, "read_from": "m.example"}], "meta": {}}, indent=1)
+    (hub.chats / f"{SLUG}.mastodon.json").write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check")
+    assert code == 1
+    lines = [line for line in (out + err).splitlines() if f"{SLUG}.mastodon.json" in line]
+    assert any(BAD_STATUS["uri"] in line and "created_at" in line for line in lines), lines
+    assert any("content" in line for line in lines) and any("favourites_count" in line for line in lines)
+
+
+def test_import_refuses_posts_of_the_wrong_shape_naming_file_post_and_line(hub, run_cli, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"posts": [BAD_VIEW]}), encoding="utf-8")
+    code, out, err = run_cli("import", SLUG, str(path))
+    assert code != 0 and "bad.json" in err and BAD_VIEW["uri"] in err
+    assert raw(hub, "bluesky") is None
+    path.write_text(json.dumps([BAD_STATUS]), encoding="utf-8")
+    code, out, err = run_cli("import", SLUG, str(path), "--network", "mastodon")
+    assert code != 0 and "bad.json" in err and BAD_STATUS["uri"] in err
+    assert raw(hub, "mastodon") is None

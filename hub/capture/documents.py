@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..transcripts.checks import SHOWN, PostProblem, summary
+from ..transcripts.jsonpos import locate
 from ..transcripts.store import TranscriptError, read_text, update
 
 Document = dict[str, Any]
@@ -33,6 +35,7 @@ class Shape:
     key: str  # "uri"
     what: str  # "a Bluesky transcript"
     created: Callable[[Item], str]  # the item's time, as text that sorts in time order
+    problems: Callable[[Document], list[PostProblem]] | None = None  # what is wrong in its items
 
     def empty(self) -> Document:
         return {self.items: [], "meta": {}}
@@ -61,6 +64,10 @@ class Shape:
         for index, item in enumerate(doc[self.items]):
             if not isinstance(item, dict) or not self.ident(item):
                 raise TranscriptError(name, f"{self.items}[{index}] is not an item with a {self.key}", 0)
+        problems = self.problems(doc) if self.problems else []
+        if problems:  # one line per problem: FILE: post URI: what is wrong (line N)
+            lines = [p.detail((locate(text, p.where) or (None,))[0]) for p in problems[:SHOWN]]
+            raise TranscriptError(name, problems[0].message, 0, details=summary(lines, len(problems)))
         return doc
 
     def read(self, path: Path) -> Document | None:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..transcripts.checks import PostProblem
 from .bluesky.document import response_posts
+from .bluesky.schema import view_problems
 from .mastodon.document import response_statuses, tag_status
+from .mastodon.schema import status_problems
 from .x.imports import ImportFileError
 
 MAX_LINES = 1_000_000
@@ -98,6 +101,7 @@ def bluesky_posts(path: Path, name: str) -> list[dict[str, Any]]:
             if posts is None:
                 raise ImportFileError(f"{name}:{line}: not a Bluesky searchPosts or getPostThread "
                                       "response, or a post view")
+            _refuse_wrong_shapes(posts, view_problems, name, line)
             found.extend(posts)
     if not found:
         raise ImportFileError(f"{name}:1: no posts in it")
@@ -117,6 +121,7 @@ def mastodon_statuses(path: Path, name: str, default_server: str) -> list[dict[s
         if statuses is None:
             raise ImportFileError(f"{name}:{line}: not a Mastodon timeline (a list of statuses) or a "
                                   "status_context response")
+        _refuse_wrong_shapes(statuses, status_problems, name, line)
         found.extend(statuses)
     if not found:
         raise ImportFileError(f"{name}:1: no statuses in it")
@@ -125,3 +130,13 @@ def mastodon_statuses(path: Path, name: str, default_server: str) -> list[dict[s
     hosts.pop(None, None)
     server = hosts.most_common(1)[0][0] if hosts else default_server
     return [tag_status(s, s.get("read_from") or server) for s in found]
+
+
+def _refuse_wrong_shapes(items: list[dict[str, Any]], problems_of: Callable[[Any], list[PostProblem]],
+                         name: str, line: int) -> None:
+    """``FILE: post URI: what is wrong (line N)`` for the first item of the wrong shape."""
+    for item in items:
+        problems = problems_of(item)
+        if problems:
+            more = f"; and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+            raise ImportFileError(problems[0].text(name, line) + more)

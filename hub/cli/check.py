@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..capture.x.document import parse_transcript
+from ..capture.reader import READERS, read_posts
 from ..capture.x.fetch import window_problems
 from ..kit.check import check_kit, placeholder_problems
 from ..model.chat import Chat, HubConfig
@@ -14,7 +14,7 @@ from ..model.loader import find_chat_files, load_hub
 from ..model.problems import Problems
 from ..model.settings import ConfigError, load_config, site_url_warning
 from ..model.zones import fixed_offset_warning
-from ..transcripts.store import TranscriptError, read_text
+from ..transcripts.store import TranscriptError, read_bytes_checked
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,19 +31,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def transcript_problems(chat: Chat, config: HubConfig) -> Problems:
-    """The chat's transcript, read as the build reads it: what would fail the build."""
+    """The chat's transcripts of every network, read as the build reads them: what would fail
+    the build, file by file."""
     problems = Problems()
-    shown = config.display_path(chat.transcript_path)
-    try:
-        text = read_text(chat.transcript_path, shown)
-        if text is not None:
-            parse_transcript(text, chat.transcript_path, shown)
-    except TranscriptError as exc:
-        if exc.details:  # FILE: post ID: what is wrong (line N)
-            for detail in exc.details:
-                problems.add(shown, 0, 0, detail)
-        else:
-            problems.add(shown, exc.line, exc.col, exc.reason)
+    for network in READERS:
+        path = chat.transcript_file(network)
+        try:
+            data = read_bytes_checked(path, config.display_path(path))
+            if data is not None:
+                read_posts(chat, {network: data}, shown=config.display_path)
+        except TranscriptError as exc:
+            where = str(exc.path)
+            if exc.details:  # FILE: post ID: what is wrong (line N)
+                for detail in exc.details:
+                    problems.add(where, 0, 0, detail)
+            else:
+                problems.add(where, exc.line, exc.col, exc.reason)
     return problems
 
 

@@ -26,8 +26,10 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 
+from ...transcripts.checks import kind
 from ..faults import REDACTOR, APIFault, RateWaits, secret_problem
 from ..window import BACKOFF, RETRIES
+from .schema import response_problem, view_problems
 
 HANDLE_ENV = "BSKY_HANDLE"
 PASSWORD_ENV = "BSKY_APP_PASSWORD"
@@ -77,6 +79,7 @@ class BlueskyClient:
         self.requests = 0
         self.reads = 0
         self.waits = RateWaits()
+        self.left_out: list[str] = []  # posts of the wrong shape left out, "post URI: why"
         if password:
             REDACTOR.add(password)
 
@@ -171,28 +174,49 @@ class BlueskyClient:
         newest first."""
         params = models.AppBskyFeedSearchPosts.Params(q=f"#{tag}", tag=[tag], since=since, until=until,
                                                       sort="latest", limit=limit, cursor=cursor)
-        try:
-            page = self.query("app.bsky.feed.searchPosts", params)
-        except BlueskyError:
-            raise
+        page = self.query("app.bsky.feed.searchPosts", params)
+        problem = response_problem(page)
+        if problem:
+            raise self._fail(f"Bluesky sent a searchPosts response chathub cannot use: {problem}")
         self.reads += len(page.get("posts") or [])
         return page
+
+    def usable(self, views: list[Any]) -> list[dict[str, Any]]:
+        """The post views chathub can read; the others are left out, and said (``left_out``)."""
+        kept = []
+        for view in views:
+            if not isinstance(view, dict):
+                raise self._fail(f"Bluesky sent {kind(view)} where a post belongs: an answer chathub "
+                                 "cannot use")
+            problems = view_problems(view)
+            if problems:
+                self.left_out.append(self.redact(problems[0].detail()))
+            else:
+                kept.append(view)
+        return kept
 
     def thread(self, uri: str) -> dict[str, Any] | None:
         """``getPostThread`` of ``uri`` with every reply below it; None when it is gone."""
         params = models.AppBskyFeedGetPostThread.Params(uri=uri, depth=THREAD_DEPTH, parent_height=0)
         try:
-            return self.query("app.bsky.feed.getPostThread", params)
+            page = self.query("app.bsky.feed.getPostThread", params)
         except BlueskyError as exc:
             if "NotFound" in str(exc):
                 return None
             raise
+        if page.get("thread") is not None and not isinstance(page.get("thread"), dict):
+            raise self._fail("Bluesky sent a getPostThread response chathub cannot use: its thread is "
+                             "not an object")
+        return page
 
     def lookup(self, uris: list[str]) -> list[dict[str, Any]]:
         """``getPosts`` for up to 25 URIs: the views of those that still exist."""
         if len(uris) > LOOKUP_BATCH:
             raise ValueError(f"at most {LOOKUP_BATCH} URIs per lookup")
         page = self.query("app.bsky.feed.getPosts", models.AppBskyFeedGetPosts.Params(uris=uris))
+        problem = response_problem(page)
+        if problem:
+            raise self._fail(f"Bluesky sent a getPosts response chathub cannot use: {problem}")
         posts = [p for p in page.get("posts") or [] if isinstance(p, dict)]
         self.reads += len(posts)
         return posts

@@ -13,6 +13,7 @@ from .client import LOOKUP_BATCH, BlueskyClient
 from .document import SHAPE
 from .fetch import hide_posts
 from .normalise import hidden_from_public
+from .schema import view_problems
 
 COUNTS = ("likeCount", "replyCount", "repostCount", "quoteCount", "bookmarkCount", "labels",
           "author", "record", "embed", "indexedAt")
@@ -40,6 +41,8 @@ def comply_document(doc: Document, client: BlueskyClient, hidden: Iterable[str] 
         if uri in removed:
             continue
         fresh = {**view, **{k: current[uri][k] for k in COUNTS if k in current[uri]}}
+        if view_problems(fresh):  # Bluesky sent what chathub cannot read: keep the stored copy
+            fresh = view
         if fresh != view:
             updated.add(uri)
         posts.append(fresh)

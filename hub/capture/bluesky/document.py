@@ -11,6 +11,7 @@ from typing import Any
 
 from ...transcripts.fields import parse_instant
 from ..documents import Document, Item, Shape
+from .schema import document_problems
 
 MAX_DEPTH = 1000  # getPostThread's deepest; bounds the walk of a crafted thread
 
@@ -21,7 +22,7 @@ def _created(view: Item) -> str:
     return moment.isoformat() if moment else ""
 
 
-SHAPE = Shape("posts", "uri", "a Bluesky transcript", _created)
+SHAPE = Shape("posts", "uri", "a Bluesky transcript", _created, document_problems)
 
 
 def is_post_view(value: Any) -> bool:

@@ -118,10 +118,11 @@ def _search(client: BlueskyClient, tag: str, since: datetime, until: datetime, b
                 return list(found.values()), oldest or upper, False
             size = SEARCH_LIMIT if left is None else max(1, min(SEARCH_LIMIT, left))
             page = client.search(tag, iso(since), _iso_ms(upper), cursor, size)
-            posts = [p for p in page.get("posts") or [] if isinstance(p, dict) and p.get("uri")]
-            read += len(posts)
+            returned = page.get("posts") or []
+            posts = client.usable(returned)
+            read += len(returned)
             if on_page:
-                on_page(len(posts))
+                on_page(len(returned))
             for view in posts:
                 if view["uri"] not in found:
                     new_this_round += 1
@@ -129,10 +130,11 @@ def _search(client: BlueskyClient, tag: str, since: datetime, until: datetime, b
                 moment = _sort_at(view)
                 if moment and (oldest is None or moment < oldest):
                     oldest = moment
-            last_full = len(posts) >= size
-            cursor = page.get("cursor") if isinstance(page.get("cursor"), str) else None
-            guard.next_page([str(v["uri"]) for v in posts], cursor if posts else None)
-            if not cursor or not posts:
+            last_full = len(returned) >= size
+            cursor = page.get("cursor") or None
+            guard.next_page([str(v.get("uri")) for v in returned if isinstance(v, dict)],
+                            cursor if returned else None)
+            if not cursor or not returned:
                 break
         # The cursor stopped. A full last page may mean it stopped short of the results.
         if not last_full or oldest is None or oldest <= since or not new_this_round:
@@ -186,6 +188,7 @@ def fetch_chat(plan: Plan, config: HubConfig, client: BlueskyClient, *, budget: 
     chat = plan.chat
     outcome = FetchOutcome()
     requests_before, reads_before = client.requests, client.reads
+    left_before = len(client.left_out)
     meta = dict(plan.meta)
     fetched_until = parse_instant(meta.get("fetched_until")) or plan.window.start
     resume: dict[str, str] | None = None
@@ -231,7 +234,9 @@ def fetch_chat(plan: Plan, config: HubConfig, client: BlueskyClient, *, budget: 
                 thread = client.thread(uri)
                 replies = list(thread_posts((thread or {}).get("thread")))
                 client.reads += len(replies)
-                views.extend(v for v in replies if plan.window.holds(_sort_at(v)) or v.get("uri") == uri)
+                replies = client.usable([v for v in replies if plan.window.holds(_sort_at(v))
+                                         or v.get("uri") == uri])
+                views.extend(replies)
                 done.add(uri)
                 outcome.conversations += 1
             if outcome.capped:
@@ -262,5 +267,7 @@ def fetch_chat(plan: Plan, config: HubConfig, client: BlueskyClient, *, budget: 
 
     outcome.reads = client.reads - reads_before
     outcome.requests = client.requests - requests_before
+    outcome.warnings += [f"left out a post Bluesky sent that chathub cannot read: {why}"
+                         for why in client.left_out[left_before:]]
     outcome.written = SHAPE.update(chat.transcript_file("bluesky"), change)
     return outcome

@@ -31,8 +31,10 @@ from mastodon.errors import (
     MastodonWarning,
 )
 
+from ...transcripts.checks import kind
 from ..faults import REDACTOR, APIFault, RateWaits, secret_problem
 from ..window import BACKOFF, RETRIES
+from .schema import status_problems
 
 TOKEN_PREFIX = "MASTODON_TOKEN_"
 TIMELINE_LIMIT = 40  # statuses per hashtag timeline request, the most Mastodon allows
@@ -98,6 +100,7 @@ class MastodonServer:
         self.requests = 0
         self.reads = 0
         self.waits = RateWaits()
+        self.left_out: list[str] = []  # statuses of the wrong shape left out, "post URI: why"
         if token:
             REDACTOR.add(token)
 
@@ -187,14 +190,34 @@ class MastodonServer:
         """One page (newest first) of the hashtag timeline between two ids or times."""
         page = self.call(lambda api: api.timeline_hashtag(tag, max_id=max_id, since_id=min_id,
                                                           limit=TIMELINE_LIMIT), f"the #{tag} timeline")
-        statuses = [s for s in page or [] if isinstance(s, dict)] if isinstance(page, list) else []
-        self.reads += len(statuses)
-        return statuses
+        if not isinstance(page, list):
+            raise self._fail(f"{self.host} sent a #{tag} timeline chathub cannot use: {kind(page)}, "
+                             "not a list of statuses")
+        self.reads += len(page)
+        return self.usable(page)
+
+    def usable(self, statuses: list[Any]) -> list[dict[str, Any]]:
+        """The statuses chathub can read; the others are left out, and said (``left_out``)."""
+        kept = []
+        for status in statuses:
+            if not isinstance(status, dict):
+                raise self._fail(f"{self.host} sent {kind(status)} where a status belongs: an answer "
+                                 "chathub cannot use")
+            problems = status_problems(status)
+            if problems:
+                self.left_out.append(self.redact(problems[0].detail()))
+            else:
+                kept.append(status)
+        return kept
 
     def context(self, status_id: str) -> dict[str, Any]:
         """Ancestors and descendants of a status (its id on this server)."""
         page = self.call(lambda api: api.status_context(status_id), f"the replies of status {status_id}")
-        return page if isinstance(page, dict) else {}
+        if not isinstance(page, dict) or not all(isinstance(page.get(k, []), list)
+                                                 for k in ("ancestors", "descendants")):
+            raise self._fail(f"{self.host} sent the replies of status {status_id} in a shape chathub "
+                             "cannot use (expected ancestors and descendants, lists of statuses)")
+        return {key: self.usable(page.get(key) or []) for key in ("ancestors", "descendants")}
 
     def status(self, status_id: str) -> dict[str, Any] | None:
         """A status by its id on this server; None when it is gone (404, 410)."""

@@ -11,6 +11,7 @@ from ..documents import Document, Item
 from .client import MastodonFault, MastodonServer, Restricted, read_token
 from .document import SHAPE
 from .fetch import hide_statuses
+from .schema import status_problems
 
 FRESH = ("content", "spoiler_text", "edited_at", "replies_count", "reblogs_count", "favourites_count",
          "quotes_count", "media_attachments", "mentions", "tags", "card", "poll", "account",
@@ -63,6 +64,10 @@ def comply_document(doc: Document, *, say: Callable[[str], None],
             continue
         finally:
             requests += server.requests - before
+        if current is not None and status_problems(current):  # an answer chathub cannot read: no verdict
+            unconfirmed.add(uri)
+            kept.append(status)
+            continue
         if current is None or str(current.get("visibility") or "public") not in ("public", "unlisted"):
             removed.add(uri)
             continue

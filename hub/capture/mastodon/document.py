@@ -12,6 +12,7 @@ from typing import Any
 
 from ...transcripts.fields import parse_instant
 from ..documents import Item, Shape
+from .schema import document_problems
 
 
 def _created(status: Item) -> str:
@@ -19,7 +20,7 @@ def _created(status: Item) -> str:
     return moment.isoformat() if moment else ""
 
 
-SHAPE = Shape("statuses", "uri", "a Mastodon transcript", _created)
+SHAPE = Shape("statuses", "uri", "a Mastodon transcript", _created, document_problems)
 
 
 def is_status(value: Any) -> bool:

@@ -202,6 +202,8 @@ def fetch_chat(plan: Plan, config: HubConfig, *, budget: int | None = None, say:
     else:
         pending = []
     outcome.complete = window_read and not pending
+    outcome.warnings += [f"left out a status {host} sent that chathub cannot read: {why}"
+                         for host, server in servers.items() for why in server.left_out]
     meta.update({"tag": chat.hashtag, "endpoint": "GET /api/v1/timelines/tag/:hashtag",
                  "window": window_meta(chat, plan.window), "fetched_at": iso(plan.now),
                  "servers": {h: states[h] for h in sorted(states)}, "complete": outcome.complete,
