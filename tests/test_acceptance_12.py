@@ -2289,3 +2289,169 @@ def test_import_refuses_posts_of_the_wrong_shape_naming_file_post_and_line(hub, 
     code, out, err = run_cli("import", SLUG, str(path), "--network", "mastodon")
     assert code != 0 and "bad.json" in err and BAD_STATUS["uri"] in err
     assert raw(hub, "mastodon") is None
+
+
+def test_check_names_a_broken_bluesky_or_mastodon_file_with_its_place(make_hub, env, run_cli):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    (hub.chats / f"{SLUG}.bsky.json").write_text('{"posts": [\n  {"uri": ', encoding="utf-8")
+    (hub.chats / f"{SLUG}.mastodon.json").write_text('{"statuses": 5}', encoding="utf-8")
+    code, out, err = run_cli("check")
+    assert code == 1
+    assert re.search(rf"chats/{SLUG}\.bsky\.json:2:\d+: ", out + err), out + err
+    assert f"chats/{SLUG}.mastodon.json" in out + err
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from chathub.capture.bluesky.normalise import read_document as read_bluesky  # noqa: E402
+from chathub.capture.mastodon.normalise import read_document as read_mastodon  # noqa: E402
+from chathub.model.safe_urls import http_url  # noqa: E402
+
+MULTIBYTE = st.text(alphabet=st.sampled_from(list("aé€😀👩‍👧 #@\u200d\u0301漢ü\n")), max_size=40)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=MULTIBYTE, spans=st.lists(st.tuples(st.integers(-3, 130), st.integers(-3, 130),
+                                                st.sampled_from(["link", "mention", "tag"]),
+                                                st.sampled_from(["https://ok.example/", "javascript:x",
+                                                                 "did:plc:abc", "Tenants", ""])),
+                                      max_size=6))
+def test_any_facets_keep_the_text_whole_and_link_only_http(text, spans):
+    facets = []
+    for start, end, kind_, value in spans:
+        key = {"link": "uri", "mention": "did", "tag": "tag"}[kind_]
+        facets.append({"index": {"byteStart": start, "byteEnd": end},
+                       "features": [{"$type": f"app.bsky.richtext.facet#{kind_}", key: value}]})
+    view = FakeBluesky().post("p.bsky.social", text, at(5), facets=facets)
+    [post] = read_bluesky({"posts": [view]}).posts
+    assert "".join(s.text for s in post.segments) == text
+    raw_text = text.encode()
+    position = 0
+    for segment in post.segments:
+        piece = segment.text.encode()
+        assert raw_text[position:position + len(piece)] == piece  # segments follow the bytes
+        position += len(piece)
+        if segment.href is not None:
+            assert http_url(segment.href) is not None
+
+
+HTML_PIECES = st.sampled_from([
+    "<p>", "</p>", "<br>", "<span>", "</span>", '<span class="invisible">', '<span class="ellipsis">',
+    '<a href="https://ok.example/x">', '<a href="javascript:alert(1)">', '<a href="JaVa&#115;cript:1">',
+    '<a href="//evil.example">', '<a href=" https://spaced.example">', "</a>", "<script>", "</script>",
+    "<style>", "</style>", "<img src=x onerror=alert(1)>", "<!--", "-->", "&amp;", "&lt;b&gt;", "text",
+    "#tag", "@who", "é", "😀", '<a href="https://ok.example/tags/t" class="mention hashtag">', "<b>", "</b>",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(HTML_PIECES, max_size=30))
+def test_any_status_html_gives_plain_text_and_only_http_links(pieces):
+    html = "".join(pieces)
+    status = {"id": "1", "uri": "https://m.example/users/a/statuses/1", "url": "https://m.example/@a/1",
+              "created_at": "2026-05-14T17:05:00.000Z", "content": html, "visibility": "public",
+              "account": account_json("m.example", "a", "m.example"), "read_from": "m.example"}
+    [post] = read_mastodon({"statuses": [status]}).posts
+    assert "".join(s.text for s in post.segments) == post.text
+    assert "<script" not in post.text.lower() and "alert(1)" not in post.text
+    for segment in post.segments:
+        if segment.href is not None:
+            assert http_url(segment.href) is not None
+            assert not segment.href.lower().startswith(("javascript", "//"))
+
+
+# --- more of the one archive ------------------------------------------------------------------
+
+
+def test_recap_follow_ups_and_links_come_from_every_network(make_hub, env):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    b = FakeBluesky()
+    b.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
+    ask = "A1 Does anyone know how deposits work in winter? #Tenants https://guide.example/deposits"
+    b.post("ana.bsky.social", ask, at(7), facets=[
+        facet(ask, "#Tenants", "tag", "Tenants"),
+        facet(ask, "https://guide.example/deposits", "link", "https://guide.example/deposits")])
+    own = "A1 as I said https://bsky.app/profile/ana.bsky.social/post/3kabc #Tenants"
+    b.post("bo.bsky.social", own, at(8), facets=[facet(own, "https://bsky.app/profile/ana.bsky.social/post/3kabc",
+                                                       "link", "https://bsky.app/profile/ana.bsky.social/post/3kabc")])
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    m = FakeMastodon()
+    t = m.toot("fran@fosstodon.org", "A1 Who pays for repairs when the landlord is away? #Tenants", at(9),
+               html='<p>A1 Who pays for repairs when the landlord is away? <a href="https://law.example/repairs" '
+                    'rel="nofollow noopener" target="_blank"><span class="invisible">https://</span>'
+                    '<span class="">law.example/repairs</span><span class="invisible"></span></a> '
+                    '<a href="https://fosstodon.org/tags/tenants" class="mention hashtag" rel="tag">'
+                    '#<span>Tenants</span></a></p>')
+    (hub.chats / f"{SLUG}.mastodon.json").write_text(json.dumps({"statuses": [
+        {**m.json(t, "fosstodon.org"), "read_from": "fosstodon.org"}], "meta": {}}), encoding="utf-8")
+    hub.build()
+    recap = page(hub, f"chats/{SLUG}/recap/")
+    follow = recap.select_one("section.chathub-unanswered").get_text(" ")
+    assert "deposits work in winter" in follow and "Who pays for repairs" in follow
+    links = [a["href"] for a in recap.select("section.chathub-links a[href]")]
+    assert "https://guide.example/deposits" in links and "https://law.example/repairs" in links
+    assert not any("bsky.app" in link for link in links)  # links to the network itself aside
+
+
+def test_a_person_seen_on_x_before_returns_on_bluesky(make_hub, env):
+    hub = make_hub()
+    first = "tenants-2026-04-09"
+    hub.add_chat(first, CHAT.replace("2026-05-14", "2026-04-09").replace(
+        "networks: [x, bluesky, mastodon]", "networks: [x]"))
+    earlier = [x_post(1780000000000000001, X_USERS["lena"], "A1 hello from X #Tenants",
+                      at(-35 * 24 * 60 + 6))]
+    (hub.chats / f"{first}.tweets.json").write_text(json.dumps(x_document(earlier)), encoding="utf-8")
+    hub.add_chat(SLUG, CHAT)
+    b = FakeBluesky()
+    b.post("lena.bsky.social", "A1 now on Bluesky #Tenants", at(7))
+    b.post("newbie.bsky.social", "A1 first time here #Tenants", at(8))
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    hub.build()
+    voices = page(hub, f"chats/{SLUG}/recap/").select_one("section.chathub-voices")
+    lists = voices.find_all(["ul", "ol"])
+    text = [lst.get_text(" ") for lst in lists]
+    new = next(t for t in text if "newbie" in t)
+    assert "lena" not in new.lower()
+    assert any("lena" in t.lower() and "1 earlier chat" in t for t in text)
+
+
+def test_comply_without_arguments_checks_every_network_even_when_x_has_no_token(hub, run_cli, bsky, masto):
+    posts = bsky_chat(bsky)
+    toots = masto_chat(masto)
+    assert run_cli("fetch", SLUG, "--network", "bluesky,mastodon")[0] == 0
+    (hub.chats / f"{SLUG}.tweets.json").write_text(json.dumps(x_document([x_post(
+        1790000000000000001, X_USERS["hostco"], "Q1 #Tenants", at(5))])), encoding="utf-8")
+    bsky.deleted.add(posts["plain"]["uri"])
+    masto.gone[toots["a1"].uri] = 410
+    code, out, err = run_cli("comply")
+    assert code == 2 and "X_BEARER_TOKEN" in err
+    assert posts["plain"]["uri"] not in raw(hub, "bluesky").decode()
+    assert toots["a1"].uri not in raw(hub, "mastodon").decode()
+
+
+def test_import_of_remote_statuses_only_uses_the_chats_first_server(hub, run_cli, tmp_path):
+    fake = FakeMastodon()
+    toot = fake.toot("fran@fosstodon.org", "A1 Five #Tenants", at(6), servers=("hachyderm.io",))
+    path = write(tmp_path / "remote.json", [fake.json(toot, "hachyderm.io")])  # seen from a third server
+    assert run_cli("import", SLUG, str(path))[0] == 0
+    [status] = stored(hub, "mastodon")["statuses"]
+    assert status["read_from"] == "mastodon.social"  # CHAT's first mastodon_instances
+
+
+def test_invite_text_output_names_each_posts_network(kit_hub, run_cli):
+    code, out, err = run_cli("invite", "kit")
+    assert code == 0, err
+    for network in ("x", "bluesky", "mastodon"):
+        assert f"[announce, {network}]" in out
+
+
+def test_bluesky_service_names_another_server_to_log_in_to(hub, run_cli, bsky, monkeypatch):
+    bsky_chat(bsky)
+    monkeypatch.setenv("BSKY_SERVICE", "https://pds.example.org")
+    assert run_cli("fetch", SLUG, "--network", "bluesky")[0] == 0
+    assert bsky.requests("createSession")[0].url.host == "pds.example.org"
