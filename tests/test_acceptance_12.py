@@ -2455,3 +2455,75 @@ def test_bluesky_service_names_another_server_to_log_in_to(hub, run_cli, bsky, m
     monkeypatch.setenv("BSKY_SERVICE", "https://pds.example.org")
     assert run_cli("fetch", SLUG, "--network", "bluesky")[0] == 0
     assert bsky.requests("createSession")[0].url.host == "pds.example.org"
+
+
+def test_people_join_accounts_declared_in_any_chat_file_of_the_hub(make_hub, env):
+    hub = make_hub()
+    # The second chat names Lena by her X handle only; the first declares her accounts together.
+    hub.add_chat("declares", CHAT.replace("2026-05-14", "2026-07-14"))
+    hub.add_chat(SLUG, CHAT.replace("networks: [x, bluesky, mastodon]", "networks: [x, bluesky]").replace(
+        '  - handle: "@lena"\n    bluesky: lena.bsky.social\n    mastodon: "@lena@fosstodon.org"\n',
+        '  - handle: "@lena"\n'))
+    (hub.chats / f"{SLUG}.tweets.json").write_text(json.dumps(x_document([
+        x_post(1790000000000000002, X_USERS["lena"], "A1 on X #Tenants", at(6))])), encoding="utf-8")
+    b = FakeBluesky()
+    b.post("lena.bsky.social", "A1 on Bluesky #Tenants", at(7))
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    hub.build()
+    rows = [r for r in page(hub, "people/").select("tr.chathub-person-row") if "lena" in r["data-author"].lower()]
+    assert len(rows) == 1
+    recap = page(hub, f"chats/{SLUG}/recap/")
+    total = recap.select_one('tr[data-network="total"]')
+    assert [int(td["data-value"]) for td in total.select("td[data-value]")] == [2, 1]
+
+
+@pytest.mark.parametrize("status, words", [(403, "refused"), (400, "400")])
+def test_bluesky_refusals_are_explained_and_write_nothing(hub, run_cli, bsky, status, words):
+    bsky_chat(bsky)
+    bsky.fault("app.bsky.feed.searchPosts", (status, {}, {"error": "InvalidRequest", "message": "no"}))
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky")
+    assert code == 1 and words in err and raw(hub, "bluesky") is None
+
+
+def test_mastodon_403_is_explained_and_writes_nothing(hub, run_cli, masto):
+    masto_chat(masto)
+    masto.fault("hachyderm.io", "timeline", (403, {}, {"error": "This action is not allowed"}))
+    code, out, err = run_cli("fetch", SLUG, "--network", "mastodon")
+    assert code == 1 and "hachyderm.io" in err and "403" in err and raw(hub, "mastodon") is None
+
+
+def test_answer_labels_after_mentions_of_any_network_are_recognised(make_hub, env):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    b = FakeBluesky()
+    b.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
+    b.post("hostco.bsky.social", "Q2 What clause saved you? #Tenants", at(30))
+    b.post("ana.bsky.social", "@hostco.bsky.social A1 late but: ten years #Tenants", at(35))
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    m = FakeMastodon()
+    toots = [m.toot("hostco@mastodon.social", "Q1 How long a lease would you sign? #Tenants", at(5.5)),
+             m.toot("hostco@mastodon.social", "Q2 What clause saved you? #Tenants", at(30.5)),
+             m.toot("fran@fosstodon.org", "@hostco@mastodon.social A1 late too: five #Tenants", at(36),
+                    servers=("mastodon.social",))]
+    (hub.chats / f"{SLUG}.mastodon.json").write_text(json.dumps({"statuses": [
+        {**m.json(t, "mastodon.social"), "read_from": "mastodon.social"} for t in toots], "meta": {}}),
+        encoding="utf-8")
+    hub.build()
+    archive = page(hub, f"chats/{SLUG}/archive/")
+    q1 = archive.find(id="q1").get_text(" ")
+    assert "ten years" in q1 and "five" in q1
+    for article in archive.select("article.chathub-post"):
+        assert re.fullmatch(r"t-(bluesky|mastodon)-[0-9a-f]{16}", article["id"])
+
+
+def test_a_mention_of_any_network_is_no_word_of_a_question_to_follow_up(make_hub, env):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    b = FakeBluesky()
+    b.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
+    b.post("ana.bsky.social", "A1 @lena.bsky.social really? #Tenants", at(7))
+    b.post("bo.bsky.social", "A1 @lena.bsky.social who pays the deposit? #Tenants", at(8))
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    hub.build()
+    follow = page(hub, f"chats/{SLUG}/recap/").select_one("section.chathub-unanswered").get_text(" ")
+    assert "who pays the deposit" in follow and "really" not in follow

@@ -18,7 +18,9 @@ from ..model.chat import Chat, Person, Question
 from ..transcripts.posts import Document, Post, User
 
 # Before a label: spaces, @mentions, #hashtags, and punctuation or emoji ("👉 A1:", ".@x A1").
-_PREFIX = r"^(?:\s|[@＠]\w+(?!\w)|[#＃]\w+(?!\w)|[^\w\s@＠#＃])*"
+# A mention is of any network: @name, @name.bsky.social, @name@mastodon.social.
+_MENTION = r"[@＠]\w+(?:[.-]\w+)*(?:@\w+(?:[.-]\w+)+)?(?![\w@])"
+_PREFIX = r"^(?:\s|" + _MENTION + r"|[#＃]\w+(?!\w)|[^\w\s@＠#＃])*"
 QUESTION_RE = re.compile(_PREFIX + r"Q(?:uestion)?(?:(\d{1,2})|\s+(\d{1,2}))(?=$|[\W_])", re.I)
 ANSWER_RE = re.compile(
     _PREFIX + r"A(?:nswer)?(?:(\d{1,2})(?=$|[\W_])|\s+(\d{1,2})(?=\s*([:.)\]]|[-–—]\s)|$|\s))", re.I
@@ -274,7 +276,7 @@ def _question_ancestor(post: Post, known: dict[str, Post], question_ids: dict[st
     return None
 
 
-_NOT_WORDS = re.compile(r"https?://\S+|[@#＠＃]\w+")
+_NOT_WORDS = re.compile(r"https?://\S+|" + _MENTION + r"|[#＃]\w+")
 _SENTENCES = re.compile(r"([.!?\n])")
 _WORD = re.compile(r"\w+")
 
