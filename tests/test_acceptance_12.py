@@ -2382,7 +2382,8 @@ def test_recap_follow_ups_and_links_come_from_every_network(make_hub, env):
     (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
     m = FakeMastodon()
     t = m.toot("fran@fosstodon.org", "A1 Who pays for repairs when the landlord is away? #Tenants", at(9),
-               html='<p>A1 Who pays for repairs when the landlord is away? <a href="https://law.example/repairs" '
+               html='<p>A1 Who pays for repairs when the landlord is away? '
+                    '<a href="https://law.example/repairs" '
                     'rel="nofollow noopener" target="_blank"><span class="invisible">https://</span>'
                     '<span class="">law.example/repairs</span><span class="invisible"></span></a> '
                     '<a href="https://fosstodon.org/tags/tenants" class="mention hashtag" rel="tag">'
@@ -2470,7 +2471,8 @@ def test_people_join_accounts_declared_in_any_chat_file_of_the_hub(make_hub, env
     b.post("lena.bsky.social", "A1 on Bluesky #Tenants", at(7))
     (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
     hub.build()
-    rows = [r for r in page(hub, "people/").select("tr.chathub-person-row") if "lena" in r["data-author"].lower()]
+    rows = [r for r in page(hub, "people/").select("tr.chathub-person-row")
+            if "lena" in r["data-author"].lower()]
     assert len(rows) == 1
     recap = page(hub, f"chats/{SLUG}/recap/")
     total = recap.select_one('tr[data-network="total"]')
@@ -2521,7 +2523,7 @@ def test_a_mention_of_any_network_is_no_word_of_a_question_to_follow_up(make_hub
     hub.add_chat(SLUG, CHAT)
     b = FakeBluesky()
     b.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
-    b.post("ana.bsky.social", "A1 @lena.bsky.social really? #Tenants", at(7))
+    b.post("ana.bsky.social", "A1 @lena.bsky.social, really now? #Tenants", at(7))
     b.post("bo.bsky.social", "A1 @lena.bsky.social who pays the deposit? #Tenants", at(8))
     (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
     hub.build()
