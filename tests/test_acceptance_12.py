@@ -2523,7 +2523,7 @@ def test_a_mention_of_any_network_is_no_word_of_a_question_to_follow_up(make_hub
     hub.add_chat(SLUG, CHAT)
     b = FakeBluesky()
     b.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
-    b.post("ana.bsky.social", "A1 @lena.bsky.social, really now? #Tenants", at(7))
+    b.post("ana.bsky.social", "@lena.bsky.social, really now? #Tenants", at(7))
     b.post("bo.bsky.social", "A1 @lena.bsky.social who pays the deposit? #Tenants", at(8))
     (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
     hub.build()
