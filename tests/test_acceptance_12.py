@@ -2529,3 +2529,35 @@ def test_a_mention_of_any_network_is_no_word_of_a_question_to_follow_up(make_hub
     hub.build()
     follow = page(hub, f"chats/{SLUG}/recap/").select_one("section.chathub-unanswered").get_text(" ")
     assert "who pays the deposit" in follow and "really" not in follow
+
+
+def test_top_contributors_count_one_persons_posts_on_every_network_once(three):
+    recap = page(three, f"chats/{SLUG}/recap/")
+    rows = recap.select("section.chathub-contributors tr")
+    lena = [r for r in rows if "lena" in r.get_text(" ").lower()]
+    assert len(lena) == 1
+    cells = [td.get_text(strip=True) for td in lena[0].find_all("td")]
+    assert cells[1] == "3"  # one answer on each network
+    hrefs = {a.get("href") for a in lena[0].find_all("a")}
+    assert {"https://bsky.app/profile/lena.bsky.social", "https://fosstodon.org/@lena"} <= hrefs
+
+
+def test_highlights_take_one_answer_per_person_first_across_networks(make_hub, env):
+    hub = make_hub()
+    hub.add_chat(SLUG, CHAT)
+    (hub.chats / f"{SLUG}.tweets.json").write_text(json.dumps(x_document([
+        x_post(1790000000000000001, X_USERS["hostco"], "Q1 How long a lease would you sign? #Tenants", at(5)),
+        x_post(1790000000000000002, X_USERS["lena"], "A1 Lena on X #Tenants", at(6), likes=50)])),
+        encoding="utf-8")
+    b = FakeBluesky()
+    b.post("lena.bsky.social", "A1 Lena on Bluesky #Tenants", at(7), likes=40)
+    b.post("ana.bsky.social", "A1 Ana, liked less #Tenants", at(8), likes=2)
+    b.post("cy.bsky.social", "A1 Cy, liked least #Tenants", at(9), likes=1)
+    (hub.chats / f"{SLUG}.bsky.json").write_text(json.dumps({"posts": b.posts, "meta": {}}), encoding="utf-8")
+    hub.build()
+    q1 = page(hub, f"chats/{SLUG}/recap/").select(
+        "section.chathub-highlights h3#highlights-q1 + ul article.chathub-post")
+    texts = [a.get_text(" ") for a in q1]
+    assert len(texts) == 3
+    assert sum("Lena on" in t for t in texts) == 1
+    assert any("Ana" in t for t in texts) and any("Cy" in t for t in texts)

@@ -103,6 +103,7 @@ class Contributor:
     reposts: int = 0
     role: str = ""
     first: datetime | None = None
+    others: list[User] = field(default_factory=list)  # the person's other accounts that posted
 
 
 @dataclass
@@ -152,6 +153,7 @@ class Analysis:
     links: list[SharedLink]
     timeline: Timeline
     entries: dict[str, Entry]  # post id -> entry
+    identities: Mapping[str, str] = field(default_factory=dict)  # network:account -> person
 
     @property
     def networks(self) -> list[str]:
@@ -160,7 +162,25 @@ class Analysis:
 
     @property
     def top_contributors(self) -> list[Contributor]:
-        return [c for c in self.contributors if c.role not in ("host", "moderator")][:TOP_CONTRIBUTORS]
+        """The most active participants (team aside), one row per person: the accounts the chat
+        files join count together, under the account they posted most from."""
+        people: dict[str, Contributor] = {}
+        for c in self.contributors:
+            if c.role in ("host", "moderator"):
+                continue
+            who = identity(c.user, self.identities)
+            if who not in people:
+                people[who] = Contributor(c.user, c.posts, c.likes, c.reposts, c.role, c.first)
+                continue
+            person = people[who]
+            person.others.append(c.user)
+            person.posts += c.posts
+            person.likes += c.likes
+            person.reposts += c.reposts
+            if c.first and (person.first is None or c.first < person.first):
+                person.first = c.first
+        return sorted(people.values(), key=lambda c: (-c.posts, -(c.likes + c.reposts),
+                                                      c.user.handle.lower(), c.user.id))[:TOP_CONTRIBUTORS]
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -418,11 +438,12 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
         sections=shown,
         figures=_figures(posts, visible, joined),
         contributors=contributors,
-        highlights=_highlights(chat, shown, entries, place, team),
+        highlights=_highlights(chat, shown, entries, place, team, joined),
         unanswered=_unanswered(posts, entries, team, hide, known),
         links=_links(posts),
         timeline=_timeline(chat, posts, chosen),
         entries=entries,
+        identities=joined,
     )
 
 
@@ -528,7 +549,7 @@ def _contributors(posts: list[Post], roles: _Roles) -> list[Contributor]:
 
 
 def _highlights(chat: Chat, sections: list[Section], entries: dict[str, Entry], place: dict[str, str],
-                team: set[str]) -> dict[str, list[Entry]]:
+                team: set[str], identities: Mapping[str, str]) -> dict[str, list[Entry]]:
     """Per section: the chat's ``highlights`` first, then the most engaging answers."""
     result: dict[str, list[Entry]] = {}
     candidates: dict[str, list[Entry]] = {}  # section key -> engaging answers, in one pass
@@ -544,12 +565,14 @@ def _highlights(chat: Chat, sections: list[Section], entries: dict[str, Entry], 
                 key=lambda e: (-e.post.metrics.engagement, e.post.created_at),
             )
             # One answer per person first, so that a prolific guest does not fill every slot.
-            authors = {e.post.author.key for e in picked}
+            # One person's accounts on several networks are one person.
+            authors = {identity(e.post.author, identities) for e in picked}
             fresh: list[Entry] = []
             rest: list[Entry] = []
             for answer in answers:
-                (rest if answer.post.author.key in authors else fresh).append(answer)
-                authors.add(answer.post.author.key)
+                who = identity(answer.post.author, identities)
+                (rest if who in authors else fresh).append(answer)
+                authors.add(who)
             picked += (fresh + rest)[: max(0, HIGHLIGHTS_PER_QUESTION - len(picked))]
         if picked:
             result[section.key] = picked
