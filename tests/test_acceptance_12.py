@@ -2068,7 +2068,21 @@ def test_leads_come_from_every_network(three, run_cli):
     assert rows["buyer.bsky.social"]["profile_url"] == "https://bsky.app/profile/buyer.bsky.social"
     assert rows["shopper@fosstodon.org"]["profile_url"] == "https://fosstodon.org/@shopper"
     assert "https://bsky.app/profile/buyer.bsky.social/post/" in rows["buyer.bsky.social"]["post_urls"]
+    assert rows["buyer.bsky.social"]["network"] == "bluesky"
+    assert rows["shopper@fosstodon.org"]["network"] == "mastodon"
     assert "hostco" not in " ".join(rows)  # the team is never a lead
+
+
+def test_leads_of_x_say_their_network_in_the_last_column(three, run_cli):
+    (three.chats / f"{SLUG}.tweets.json").write_text(json.dumps(x_document([
+        x_post(1790000000000000001, X_USERS["hostco"], "Q1 How long a lease would you sign? #Tenants", at(5)),
+        x_post(1790000000000000009, X_USERS["ana"], "A1 we need a vendor with fair pricing #Tenants", at(7))])),
+        encoding="utf-8")
+    code, out, err = run_cli("leads", SLUG)
+    assert code == 0, err
+    header, *rows = list(__import__("csv").reader(out.splitlines()))
+    assert header[-1] == "network" and header.count("network") == 1
+    assert [r[-1] for r in rows if r[0] == X_USERS["ana"][1]] == ["x"]
 
 
 def test_hostile_bluesky_content_stays_text_and_only_http_links(make_hub, env):

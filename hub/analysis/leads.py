@@ -16,7 +16,7 @@ from .chat import Analysis
 from .community import HubAnalysis
 
 COLUMNS = ("handle", "name", "profile_url", "followers", "bio", "keywords", "matching_posts",
-           "posts", "post_urls", "chats", "first_seen")
+           "posts", "post_urls", "chats", "first_seen", "network")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -98,6 +98,7 @@ def write_leads(leads: Iterable[Lead], community: HubAnalysis, out: IO[str]) -> 
             " ".join(p.url for p in lead.posts),
             " ".join(lead.chats),
             first.strftime("%Y-%m-%dT%H:%M:%SZ") if first else "",
+            lead.user.network,
         )])
         count += 1
     return count
