@@ -2076,7 +2076,7 @@ def test_leads_come_from_every_network(three, run_cli):
 def test_leads_of_x_say_their_network_in_the_last_column(three, run_cli):
     (three.chats / f"{SLUG}.tweets.json").write_text(json.dumps(x_document([
         x_post(1790000000000000001, X_USERS["hostco"], "Q1 How long a lease would you sign? #Tenants", at(5)),
-        x_post(1790000000000000009, X_USERS["ana"], "A1 we need a vendor with fair pricing #Tenants", at(7))])),
+        x_post(1790000000000000009, X_USERS["ana"], "A1 we need a vendor, fair pricing #Tenants", at(7))])),
         encoding="utf-8")
     code, out, err = run_cli("leads", SLUG)
     assert code == 0, err
