@@ -2575,3 +2575,75 @@ def test_highlights_take_one_answer_per_person_first_across_networks(make_hub, e
     assert len(texts) == 3
     assert sum("Lena on" in t for t in texts) == 1
     assert any("Ana" in t for t in texts) and any("Cy" in t for t in texts)
+
+
+# --- chathub new on every network ----------------------------------------------------------------
+
+def _feed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
+    """Answer ``input()`` with ``answers`` in turn, then end of input; return the prompts."""
+    feed, prompts = iter(answers), []
+
+    def ask(prompt: str = "") -> str:
+        prompts.append(prompt)
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", ask)
+    return prompts
+
+
+def test_new_on_a_bluesky_hub_asks_for_the_bluesky_handle_not_the_x_one(make_hub, run_cli, monkeypatch):
+    hub = make_hub({"networks": ["bluesky"]})
+    prompts = _feed(monkeypatch, "Leases", "Tenants", "2026-09-10 13:00", "not a handle", "Host.BSKY.social",
+                    "", "", "")
+    code, out, err = run_cli("new")
+    assert code == 0, err
+    assert not any("X handle" in p for p in prompts)
+    assert any("Bluesky" in p for p in prompts) and err.count("Try again.") == 1
+    (path,) = hub.chats.glob("*.yml")
+    data = yaml.safe_load(path.read_text())
+    assert data["host"] == {"bluesky": "Host.BSKY.social"} and "networks" not in data  # as typed
+    assert run_cli("check")[0] == 0
+
+
+def test_new_writes_the_networks_and_every_account_given(make_hub, run_cli):
+    hub = make_hub()
+    code, out, err = run_cli("new", "--title", "Leases", "--hashtag", "Tenants", "--start",
+                             "2026-09-10 13:00",
+                             "--network", "x", "--network", "Mastodon", "--host", "@HostCo",
+                             "--mastodon", "@HostCo@Mastodon.Social")
+    assert code == 0, err
+    data = yaml.safe_load(next(hub.chats.glob("*.yml")).read_text())
+    assert data["networks"] == ["x", "mastodon"]
+    assert data["host"] == {"handle": "@HostCo", "mastodon": "@HostCo@Mastodon.Social"}
+    code, out, err = run_cli("check")
+    assert code == 0, err
+
+
+def test_new_without_x_needs_no_host_flag_but_one_account(make_hub, run_cli):
+    hub = make_hub()
+    base = ("new", "--title", "Leases", "--hashtag", "Tenants", "--start", "2026-09-10 13:00",
+            "--network", "bluesky", "--network", "mastodon")
+    code, out, err = run_cli(*base)
+    assert code == 2 and "--bluesky or --mastodon" in err and "--host" not in err
+    code, out, err = run_cli(*base, "--mastodon", "host@")
+    assert code == 2 and "--mastodon:" in err and "not a Mastodon account" in err
+    code, out, err = run_cli(*base, "--network", "myspace", "--bluesky", "a.bsky.social")
+    assert code == 2 and "--network: unknown network 'myspace'" in err
+    assert not list(hub.chats.glob("*.yml"))
+    code, out, err = run_cli(*base, "--mastodon", "@host@fosstodon.org")
+    assert code == 0, err
+    data = yaml.safe_load(next(hub.chats.glob("*.yml")).read_text())
+    assert data["host"] == {"mastodon": "@host@fosstodon.org"} and data["networks"] == ["bluesky", "mastodon"]
+
+
+def test_new_on_an_x_hub_writes_the_file_it_always_wrote(make_hub, run_cli):
+    hub = make_hub()
+    code, out, err = run_cli("new", "--title", "Leases", "--hashtag", "Tenants", "--start",
+                             "2026-09-10 13:00",
+                             "--host", "@HostCo")
+    assert code == 0, err
+    text = next(hub.chats.glob("*.yml")).read_text()
+    assert '\nhost: "@HostCo"\nmoderators: []\n' in text and "networks" not in text

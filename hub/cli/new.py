@@ -13,6 +13,7 @@ from pathlib import Path
 from ..kit.check import check_kit
 from ..model.chat import HubConfig
 from ..model.loader import SLUG_RE, field_problems, load_hub, resolve_start
+from ..model.networks import NETWORKS
 from ..model.problems import Problem
 from ..model.settings import load_config
 from ..model.template import ChatValues, render_chat
@@ -20,7 +21,12 @@ from ..model.zones import fixed_offset_warning
 
 # The chat file's top-level keys, and the option that sets each.
 FLAGS = {"title": "--title", "hashtag": "--hashtag", "start": "--start", "timezone": "--timezone",
-         "duration": "--duration", "host": "--host", "questions": "--question"}
+         "duration": "--duration", "host": "--host", "questions": "--question", "bluesky": "--bluesky",
+         "mastodon": "--mastodon", "networks": "--network"}
+# How the host's account on each network is asked for, and the option that gives it.
+ACCOUNT_PROMPTS = {"x": ("host", "Host's X handle (@name)"),
+                   "bluesky": ("bluesky", "Host's Bluesky handle (name.bsky.social)"),
+                   "mastodon": ("mastodon", "Host's Mastodon account (@name@server)")}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,13 +35,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="scaffold a new chat file (a draft)",
         description="Write chats/<slug>.yml for a new chat, as a draft: set its status to "
         "scheduled to publish it. In a terminal, asks for what is not given as an option "
-        "(title, hashtag, start, host, then time zone, duration and questions) and checks each "
-        "answer as it is typed; answers can also be piped in, one per line.",
+        "(title, hashtag, start, the host's account on each of the chat's networks, then time "
+        "zone, duration and questions) and checks each answer as it is typed; answers can also "
+        "be piped in, one per line.",
     )
     parser.add_argument("--title", help="the chat's theme")
     parser.add_argument("--hashtag", help="the hashtag, with or without #")
     parser.add_argument("--start", help="local start time in the chat's zone, YYYY-MM-DD HH:MM")
-    parser.add_argument("--host", help="the host's X handle, @name")
+    parser.add_argument("--host", help="the host's X handle, @name (needed when the chat runs on X)")
+    parser.add_argument("--bluesky", help="the host's Bluesky handle, name.bsky.social")
+    parser.add_argument("--mastodon", help="the host's Mastodon account, @name@server")
+    parser.add_argument("--network", action="append", dest="networks",
+                        help="a network the chat runs on: x, bluesky or mastodon (repeat for each; "
+                        "default: the hub's networks option)")
     parser.add_argument("--timezone", help="IANA zone, like Europe/Paris (default: the hub's)")
     parser.add_argument("--duration", help="minutes (default 60)")
     parser.add_argument("--question", action="append", default=[], dest="questions",
@@ -81,6 +93,10 @@ class _Answers:
         self.interactive = True  # until standard input runs out
 
     def check(self, name: str, value: str) -> str | None:
+        if name in ("bluesky", "mastodon"):
+            network = NETWORKS[name]
+            return None if network.account(value) else (
+                f"{value!r} is not a {network.label} account, like {network.account_example}")
         if name == "start":
             zone = self.zone if self.zone is not None else self.config.timezone
             return resolve_start(value, zone)[1] if value else "start is empty"
@@ -134,10 +150,26 @@ def _kit_problems(values: ChatValues, path: Path, config: HubConfig) -> list[tup
     return found
 
 
+def _networks(names: list[str], errors: list[str]) -> list[str]:
+    """The ``--network`` values, checked as a chat file's ``networks:`` list."""
+    found: list[str] = []
+    for name in names:
+        network = name.strip().lower()
+        if network not in NETWORKS:
+            errors.append(f"--network: unknown network {name!r}; known networks: {', '.join(NETWORKS)}")
+        elif network not in found:
+            found.append(network)
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     config = load_config()
     answers = _Answers(args, config)
-    given_all = all(getattr(args, n) is not None for n in ("title", "hashtag", "start", "host"))
+    networks = _networks(args.networks, answers.flag_errors) if args.networks else list(config.networks)
+    asked = [ACCOUNT_PROMPTS[n][0] for n in networks]
+    accounts_given = ("x" not in networks or args.host is not None) and any(
+        getattr(args, n) is not None for n in asked)
+    given_all = accounts_given and all(getattr(args, n) is not None for n in ("title", "hashtag", "start"))
     title = answers.get("title", "Title (the chat's theme)")
     hashtag = answers.get("hashtag", "Hashtag (with or without #)")
     answers.zone = args.timezone if args.timezone is not None and not answers.check(
@@ -145,7 +177,19 @@ def run(args: argparse.Namespace) -> int:
     zone_now = answers.zone or config.timezone
     start = answers.get("start", f"Start, local time in {zone_now} (YYYY-MM-DD HH:MM; the zone "
                         "comes next)")
-    host = answers.get("host", "Host's X handle (@name)")
+    account: dict[str, str] = {}
+    for network in networks:
+        name, prompt = ACCOUNT_PROMPTS[network]
+        account[name] = answers.get(name, prompt, None if network == "x" else "") or ""
+    if networks and not any(account.values()) and answers.interactive:  # skipped every one: one is needed
+        name, prompt = ACCOUNT_PROMPTS[networks[0]]
+        print(f"  The host needs an account on {' or '.join(NETWORKS[n].label for n in networks)}.",
+              file=sys.stderr)
+        account[name] = answers.get(name, prompt) or ""
+    for name in ("host", "bluesky", "mastodon"):  # an account given for a network the chat is not on
+        if name not in account and getattr(args, name) is not None:
+            account[name] = answers.get(name, "") or ""
+    host = account.get("host", "")
     if given_all:
         answers.interactive = False  # every value came as an option: ask nothing more
     zone = answers.get("timezone", "Time zone (an IANA name like Europe/Paris)", config.timezone)
@@ -170,8 +214,12 @@ def run(args: argparse.Namespace) -> int:
             if not text:
                 break
             questions.append(text)
-    missing = [FLAGS[n] for n, v in (("title", title), ("hashtag", hashtag), ("start", start),
-                                      ("host", host)) if not v and getattr(args, n) is None]
+    missing = [FLAGS[n] for n, v in (("title", title), ("hashtag", hashtag), ("start", start))
+               if not v and getattr(args, n) is None]
+    if "x" in networks and not host and args.host is None:
+        missing.append("--host")
+    elif not any(account.get(n) for n in asked) and not any(getattr(args, n) is not None for n in asked):
+        missing.append(" or ".join(FLAGS[n] for n in asked))
     if missing:
         answers.flag_errors.append(f"missing {', '.join(missing)} (no terminal to ask in)")
     if args.slug is not None and not SLUG_RE.match(args.slug):
@@ -181,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         for message in answers.flag_errors:
             print(f"chathub new: {message}", file=sys.stderr)
         return 2
-    assert title and hashtag and start and host and zone and duration
+    assert title and hashtag and start and zone and duration
     warning = fixed_offset_warning(zone)
     if warning:
         print(f"chathub new: warning: {warning}", file=sys.stderr)
@@ -192,6 +240,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     values = ChatValues(title=title, hashtag=hashtag, start=start, timezone=zone, host=host,
+                        bluesky=account.get("bluesky", ""), mastodon=account.get("mastodon", ""),
+                        networks=tuple(networks) if args.networks else (),
                         duration=int(duration), questions=tuple(questions),
                         status="scheduled" if args.publish else "draft", site_name=config.site_name)
     problems = _kit_problems(values, path, config)

@@ -34,15 +34,31 @@ class ChatValues:
     hashtag: str  # with or without '#'
     start: str  # wall time, YYYY-MM-DD HH:MM
     timezone: str
-    host: str  # with or without '@'
+    host: str  # the X handle, with or without '@' ("" when the host has none)
     duration: int = 60
     questions: tuple[str, ...] = ()
     status: str = "draft"
     site_name: str = "our hub"
+    bluesky: str = ""  # the host's Bluesky handle, if any
+    mastodon: str = ""  # the host's Mastodon account, @user@server, if any
+    networks: tuple[str, ...] = ()  # written as networks: when given (else the hub's default)
 
 
 def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _host(values: ChatValues) -> str:
+    """The host's line: ``"@acme"`` for an X handle alone, else a mapping of their accounts."""
+    handle = values.host.strip().removeprefix("@")
+    accounts = [(key, value.strip()) for key, value in (
+        ("bluesky", values.bluesky.strip().removeprefix("@")),
+        ("mastodon", "@" + values.mastodon.strip().removeprefix("@") if values.mastodon.strip() else ""))
+        if value.strip()]
+    if not accounts:
+        return " " + _quoted("@" + handle)
+    lines = ([("handle", "@" + handle)] if handle else []) + accounts
+    return "".join(f"\n  {key}: {_quoted(value)}" for key, value in lines)
 
 
 def render_chat(values: ChatValues) -> str:
@@ -55,7 +71,8 @@ def render_chat(values: ChatValues) -> str:
         timezone=_quoted(values.timezone),
         duration=values.duration,
         status=values.status,
-        host=_quoted("@" + values.host.strip().removeprefix("@")),
+        networks=f"networks: [{', '.join(values.networks)}]\n" if values.networks else "",
+        host=_host(values),
         questions=questions,
     )
 
