@@ -2647,3 +2647,25 @@ def test_new_on_an_x_hub_writes_the_file_it_always_wrote(make_hub, run_cli):
     assert code == 0, err
     text = next(hub.chats.glob("*.yml")).read_text()
     assert '\nhost: "@HostCo"\nmoderators: []\n' in text and "networks" not in text
+
+
+# --- deep Bluesky threads -------------------------------------------------------------------------
+
+def test_bluesky_a_conversation_deeper_than_one_response_is_read_on_from_its_edge(hub, run_cli, bsky):
+    """A reply chain 300 deep: one getPostThread response of it nests deeper than the SDK's JSON
+    parser allows (it used to fail four times and give up), so the thread is read in slices."""
+    root = bsky.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
+    parent, chain = root, []
+    for i in range(300):
+        parent["replyCount"] = 1
+        parent = bsky.post("ana.bsky.social" if i % 2 else "bo.bsky.social", f"and then {i}", at(6 + i / 10),
+                           reply_to=parent)
+        chain.append(parent["uri"])
+    code, out, err = run_cli("fetch", SLUG, "--network", "bluesky")
+    assert code == 0, err
+    uris = {p["uri"] for p in stored(hub, "bluesky")["posts"]}
+    assert set(chain) <= uris
+    threads = bsky.requests("getPostThread")
+    assert 1 < len(threads) <= 300 // int(threads[0].url.params["depth"]) + 2
+    assert all(int(r.url.params["depth"]) <= 60 for r in threads)
+    assert stored(hub, "bluesky")["meta"]["complete"] is True

@@ -15,6 +15,7 @@ from bskyfake import ACCESS_JWT, HANDLE, PASSWORD, REFRESH_JWT, FakeBluesky, fac
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chathub.capture.bluesky.client import THREAD_DEPTH
 from chathub.capture.bluesky.normalise import parse_post, post_url, split_text
 
 START = datetime(2026, 7, 9, 17, 0, tzinfo=UTC)  # 13:00 in New York
@@ -108,7 +109,7 @@ def test_thread_replies_without_the_hashtag_are_captured_at_any_depth(hub, run_c
     uris = [p["uri"] for p in stored(hub)["posts"]]
     assert uris == [q1["uri"], reply["uri"], deeper["uri"], deepest["uri"], other["uri"]]
     threads = [c[1] for c in bsky.calls if c[0] == "getPostThread"]
-    assert [t["uri"] for t in threads] == [[q1["uri"]]] and threads[0]["depth"] == ["1000"]
+    assert [t["uri"] for t in threads] == [[q1["uri"]]] and threads[0]["depth"] == [str(THREAD_DEPTH)]
     assert stored(hub)["meta"]["threads"] == [q1["uri"]]
 
 

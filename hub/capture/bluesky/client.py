@@ -36,7 +36,9 @@ PASSWORD_ENV = "BSKY_APP_PASSWORD"
 SERVICE_ENV = "BSKY_SERVICE"  # optional: the PDS to log in to (default https://bsky.social)
 SEARCH_LIMIT = 100  # posts per searchPosts request, the most it allows
 LOOKUP_BATCH = 25  # URIs per getPosts request
-THREAD_DEPTH = 1000  # getPostThread's deepest
+# Levels of replies per getPostThread request (it allows 1000): each level nests a response two
+# deeper, and the SDK's JSON parser stops at 200; a deeper conversation is read on from its edge.
+THREAD_DEPTH = 40
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 Say = Callable[[str], None]
 

@@ -52,6 +52,26 @@ def thread_posts(thread: Any, depth: int = 0) -> Iterator[Item]:
                 stack.append((reply, level + 1))
 
 
+def thread_edges(thread: Any, depth: int) -> list[str]:
+    """The URIs of a ``getPostThread`` response's posts at ``depth`` below its root whose replies
+    it left out (no ``replies``, and a ``replyCount`` that is not 0): where to read on."""
+    edges: list[str] = []
+    stack: list[tuple[Any, int]] = [(thread, 0)]
+    seen = 0
+    while stack and seen <= 100_000:
+        node, level = stack.pop()
+        seen += 1
+        if not isinstance(node, dict) or level > depth:
+            continue
+        replies = node.get("replies")
+        post = node.get("post")
+        if level == depth and is_post_view(post) and not replies and post.get("replyCount") != 0:
+            edges.append(post["uri"])
+        for reply in replies if isinstance(replies, list) else []:
+            stack.append((reply, level + 1))
+    return edges
+
+
 def response_posts(value: Any) -> list[Item] | None:
     """The post views of a searchPosts or getPosts response or a getPostThread response; None
     when ``value`` is neither."""

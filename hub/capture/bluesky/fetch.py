@@ -31,11 +31,12 @@ from ..window import (
     iso,
     window_meta,
 )
-from .client import SEARCH_LIMIT, BlueskyClient
-from .document import SHAPE, thread_posts
+from .client import SEARCH_LIMIT, THREAD_DEPTH, BlueskyClient
+from .document import SHAPE, thread_edges, thread_posts
 from .normalise import good_handle
 
 THREAD_ROUNDS = 3
+MAX_THREAD_REQUESTS = 200  # getPostThread requests per question post: a conversation 8,000 replies deep
 MAX_RESTARTS = 50  # searches restarted after a cursor stopped, per pass
 MAX_POSTS_PER_MINUTE = 1000  # the busiest chat a search is ever paged for (bounds a cursor that never ends)
 
@@ -231,9 +232,7 @@ def fetch_chat(plan: Plan, config: HubConfig, client: BlueskyClient, *, budget: 
                 if remaining is not None and remaining <= 0:
                     outcome.capped = True
                     break
-                thread = client.thread(uri)
-                replies = list(thread_posts((thread or {}).get("thread")))
-                client.reads += len(replies)
+                replies = _thread_views(client, uri, left)
                 replies = client.usable([v for v in replies if plan.window.holds(_sort_at(v))
                                          or v.get("uri") == uri])
                 views.extend(replies)
@@ -271,3 +270,29 @@ def fetch_chat(plan: Plan, config: HubConfig, client: BlueskyClient, *, budget: 
                          for why in client.left_out[left_before:]]
     outcome.written = SHAPE.update(chat.transcript_file("bluesky"), change)
     return outcome
+
+
+def _thread_views(client: BlueskyClient, uri: str, left: Callable[[], int | None]) -> list[Item]:
+    """Every post view of the thread below ``uri``, ``THREAD_DEPTH`` levels a request: where a
+    response stops with replies left out, the thread is read on from there (at most
+    ``MAX_THREAD_REQUESTS`` requests, and within ``--max-posts``)."""
+    views: list[Item] = []
+    queue, asked = [uri], {uri}
+    seen: set[str] = set()
+    requests = 0
+    while queue and requests < MAX_THREAD_REQUESTS:
+        remaining = left()
+        if requests and remaining is not None and remaining <= 0:
+            break
+        page = client.thread(queue.pop(0))
+        requests += 1
+        thread = (page or {}).get("thread")
+        found = [v for v in thread_posts(thread) if v["uri"] not in seen]  # an edge comes back as root
+        seen.update(v["uri"] for v in found)
+        client.reads += len(found)
+        views.extend(found)
+        for edge in thread_edges(thread, THREAD_DEPTH):
+            if edge not in asked:
+                asked.add(edge)
+                queue.append(edge)
+    return views
