@@ -2669,3 +2669,31 @@ def test_bluesky_a_conversation_deeper_than_one_response_is_read_on_from_its_edg
     assert 1 < len(threads) <= 300 // int(threads[0].url.params["depth"]) + 2
     assert all(int(r.url.params["depth"]) <= 60 for r in threads)
     assert stored(hub, "bluesky")["meta"]["complete"] is True
+
+
+def _deep_thread_file(path, fake: FakeBluesky, depth: int):
+    """A getPostThread response of a reply chain ``depth`` deep, written without recursion."""
+    root = fake.post("hostco.bsky.social", "Q1 How long a lease would you sign? #Tenants", at(5))
+    chain, parent = [root], root
+    for i in range(depth):
+        parent = fake.post("ana.bsky.social", f"and then {i}", at(6 + i / 100), reply_to=parent)
+        chain.append(parent)
+    text = "".join('{"$type": "app.bsky.feed.defs#threadViewPost", "post": ' + json.dumps(v)
+                   + ', "replies": [' for v in chain) + "]}" * len(chain)
+    path.write_text('{"thread": ' + text + "}", encoding="utf-8")
+    return {v["uri"] for v in chain}
+
+
+def test_import_a_bluesky_thread_as_deep_as_the_api_returns(hub, run_cli, tmp_path):
+    want = _deep_thread_file(tmp_path / "thread.json", FakeBluesky(), 1000)  # getPostThread's deepest
+    code, out, err = run_cli("import", SLUG, str(tmp_path / "thread.json"))
+    assert code == 0, err
+    assert {p["uri"] for p in stored(hub, "bluesky")["posts"]} == want
+    hub.build()
+
+
+def test_import_of_json_nested_deeper_than_any_response_is_a_located_error(hub, run_cli, tmp_path):
+    _deep_thread_file(tmp_path / "deep.json", FakeBluesky(), 4000)
+    code, out, err = run_cli("import", SLUG, str(tmp_path / "deep.json"))
+    assert code != 0 and code != 70 and "Traceback" not in err
+    assert "deep.json:1: nested deeper than" in err and raw(hub, "bluesky") is None
