@@ -117,4 +117,5 @@ def instance_problem(value: str) -> str | None:
     """Why ``value`` is not a Mastodon server's domain name, or None."""
     if DOMAIN_RE.match(value.strip().lower()):
         return None
-    return f"{value!r} is not a server's domain name (like mastodon.social, without https://)"
+    shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "…"
+    return f"{shown} is not a server's domain name (like mastodon.social, without https://)"

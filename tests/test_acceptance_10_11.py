@@ -1,0 +1,250 @@
+"""Black-box acceptance tests for issues 10 (hardening: nothing lost, nothing injected, never a
+traceback) and 11 (adoption: a new hub in one command, installed from a wheel, behaving as a
+Material user expects).
+
+Written from the issues' texts and the README, as an outside tester would: tiny hubs in tmp_path
+dated by the real clock, the CLI in-process (``chathub.cli.main``) and as real processes, the
+real ``mkdocs build --strict`` (never with ``--quiet``), tweepy's real client against a fake X
+API (``responses``), real parsers on what comes out, and hostile inputs of every kind beyond the
+examples the issues name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import responses
+import yaml
+from bs4 import BeautifulSoup
+
+from chathub.cli import main as cli_main
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+API = "https://api.twitter.com/2"
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+PAST = (NOW - timedelta(days=40)).replace(hour=17, minute=0)  # a chat that ended long ago
+FUTURE = (NOW + timedelta(days=60)).replace(hour=17, minute=0)
+LOCATED = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
+TOKEN = "AAAAAAAAAAAAAAAAAAAAAchathubQA%2Btok%3Den"  # X tokens are URL-encoded: % + = forms
+
+
+# --- tiny hubs, the CLI and the build ----------------------------------------------------------
+
+
+def write_hub(root: Path, options: dict | None = None, site_url: str | None = "https://qa.example.org/hub/"
+              ) -> Path:
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "chats").mkdir(exist_ok=True)
+    (root / "content" / "index.md").write_text("# Home\n\n<!-- chathub:upcoming -->\n", encoding="utf-8")
+    config: dict[str, Any] = {"site_name": "QA hub", "docs_dir": "content",
+                              "theme": {"name": "material", "font": False},
+                              "plugins": ["search", {"chathub": options or {}}]}
+    if site_url:
+        config["site_url"] = site_url
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return root
+
+
+def chat_text(start: datetime = FUTURE, *, tag: str = "QaChat", extra: str = "", title: str = "A QA chat"
+              ) -> str:
+    return textwrap.dedent(f"""\
+        title: "{title}"
+        hashtag: "#{tag}"
+        start: {start:%Y-%m-%d %H:%M}
+        timezone: UTC
+        duration: 60
+        host: "@hostqa"
+        questions:
+          - "What is your favourite tool?"
+          - "How do you learn?"
+        about: "Why we host it."
+        followup: "A recap follows."
+        """) + textwrap.dedent(extra)
+
+
+@pytest.fixture(autouse=True)
+def outside_world(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outside tester knows neither CHATHUB_NOW nor the maintainers' token."""
+    for name in ("CHATHUB_NOW", "X_BEARER_TOKEN", "CHATHUB_DEBUG", "SOURCE_DATE_EPOCH",
+                 "CHATHUB_LOCK_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_hub(tmp_path / "hub")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """``chathub ARGS`` in-process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli_main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def build(root: Path) -> tuple[bool, str]:
+    """``mkdocs build --strict`` in-process: (built, what MkDocs logged). An exception other than
+    MkDocs' own abort is a traceback, which these contracts forbid: it fails the test."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, BuildError, PluginError
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(str(root / "mkdocs.yml"), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+        return True, stream.getvalue()
+    except (Abort, BuildError, PluginError, SystemExit):
+        return False, stream.getvalue()
+    finally:
+        logger.removeHandler(handler)
+
+
+def mkdocs_process(root: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 600
+                   ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(Path(sys.executable).parent / "mkdocs"), *args], cwd=root, text=True,
+                          capture_output=True, timeout=timeout,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+
+
+def located(text: str) -> list[tuple[str, int, int, str]]:
+    found = []
+    for line in text.splitlines():
+        line = re.sub(r"^(ERROR|WARNING|INFO)\s+-\s+", "", line.strip())
+        match = LOCATED.match(line)
+        if match:
+            found.append((match["path"], int(match["line"]), int(match["col"]), match["message"]))
+    return found
+
+
+def no_traceback(*texts: str) -> None:
+    for text in texts:
+        assert "Traceback" not in text, text[-2000:]
+        assert "unexpected error" not in text, text[-2000:]
+
+
+# --- chat files: every problem located, the same in check and in the build --------------------
+
+
+def assert_check_and_build_agree(root: Path, slug: str, expected: str, line: int | None = None) -> str:
+    """``chathub check`` and the build both fail with the located error; returns its message."""
+    code, out, err = run("check")
+    no_traceback(out, err)
+    assert code == 1, out + err
+    mine = [p for p in located(err) if p[0] == f"chats/{slug}.yml" and re.search(expected, p[3])]
+    assert mine, err
+    if line is not None:
+        assert mine[0][1] == line, mine
+    built, logs = build(root)
+    no_traceback(logs)
+    assert not built
+    assert any(p[:2] == mine[0][:2] and re.search(expected, p[3]) for p in located(logs)), logs
+    return mine[0][3]
+
+
+def test_a_value_repeated_by_yaml_aliases_is_reported_once_and_short(hub: Path):
+    """A 250 KB file must not make 200 MB of messages: an alias repeated 10,000 times in hide:
+    is one problem, and no message quotes a value of thousands of characters in full."""
+    big = "x" * 19_000
+    body = chat_text() + f"description: &long {big}\nhide: [" + ", ".join(["*long"] * 9_000) + "]\n"
+    assert len(body.encode()) < 256 * 1024
+    (hub / "chats" / "aliased.yml").write_text(body, encoding="utf-8")
+    code, out, err = run("check")
+    no_traceback(out, err)
+    assert code == 1
+    assert len(out) + len(err) < 20_000, f"{len(out) + len(err):,} characters of output"
+    assert len(located(err)) < 10
+    assert all(len(line) < 1_000 for line in err.splitlines())
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("hide", '["' + "h" * 5_000 + '"]'),
+    ("networks", '["' + "n" * 5_000 + '"]'),
+    ("translation", '"' + "t" * 5_000 + '"'),
+    ("replaced_by", '"' + "r" * 5_000 + '"'),
+    ("mastodon_instances", '["' + "m" * 5_000 + '"]'),
+])
+def test_messages_never_quote_a_huge_value_in_full(hub: Path, field: str, value: str):
+    (hub / "chats" / "huge.yml").write_text(chat_text() + f"{field}: {value}\n", encoding="utf-8")
+    code, out, err = run("check")
+    no_traceback(out, err)
+    assert code == 1
+    assert located(err)
+    assert all(len(line) < 1_000 for line in err.splitlines()), err[:3000]
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling", "device", "folder", "fifo", "socket"])
+def test_a_chat_file_that_is_no_regular_file_is_named_as_it_is(hub: Path, kind: str):
+    """Whatever is named *.yml is reported at its own path (not where a link points), by check
+    and the build alike, and never opened (a FIFO would block)."""
+    path = hub / "chats" / "odd.yml"
+    if kind == "loop":
+        path.symlink_to(path.name)
+    elif kind == "dangling":
+        path.symlink_to(hub / "nowhere" / "gone.yml")
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+    (hub / "chats" / "fine.yml").write_text(chat_text(), encoding="utf-8")
+    message = assert_check_and_build_agree(hub, "odd", ".", line=1)
+    assert "odd.yml" not in message or "gone.yml" not in message
+
+
+@pytest.mark.parametrize("text", [
+    "title: Join us\n  #QaChat for small PRs\n",
+    "questions:\n  - What is\n    #1 for you\n",
+])
+def test_a_hashtag_comment_on_a_continuation_line_is_warned_about(hub: Path, text: str):
+    """YAML ends a plain value at a comment on its next line just as on its own line: the
+    words after it are lost the same way, so the same warning (and no error) is due."""
+    base = chat_text()
+    key = text.split(":", 1)[0]
+    kept = "\n".join(line for line in base.splitlines()
+                     if not line.startswith(f"{key}:") and not (key == "questions" and line.startswith("  - ")))
+    (hub / "chats" / "wrapped.yml").write_text(kept + "\n" + text, encoding="utf-8")
+    code, out, err = run("check")
+    no_traceback(out, err)
+    assert code == 0, err
+    warnings = [p for p in located(out + err) if p[3].startswith("warning:") and "quote" in p[3]]
+    assert warnings and warnings[0][0] == "chats/wrapped.yml", out + err
+    built, logs = build(hub)
+    assert built, logs
