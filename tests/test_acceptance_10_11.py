@@ -248,3 +248,37 @@ def test_a_hashtag_comment_on_a_continuation_line_is_warned_about(hub: Path, tex
     assert warnings and warnings[0][0] == "chats/wrapped.yml", out + err
     built, logs = build(hub)
     assert built, logs
+
+
+# --- invite overrides: bounded work, and every failure a located error -------------------------
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    # loops without a loop: a macro calling itself twice runs 2**26 calls (hours) with no output
+    ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(25) }}",
+     r"calls"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", r"calls itself|calls"),
+    ("{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}", r"loops"),
+    ("{{ 'x' * 9999 * 9999 }}", r"50,000"),
+    ("{{ 9 ** 9 ** 9 }}", r"too large"),
+    ("{{ '{:>99999999}'.format(1) }}", r"width"),
+    ("{{ 'a'.ljust(99999999) }}", r"10,000"),
+    # a literal Python refuses to read, and filters given what they cannot take
+    ("{{ " + "9" * 5000 + " }}", r"not a valid template"),
+    ("{{ 'x'|datetime('full') }}", r"datetime filter"),
+    ("{{ 7|date('full') }}", r"date filter"),
+    ("{{ 'x'|number }}", r"number filter"),
+    ("{{ 'x'|duration }}", r"duration filter"),
+    ("{{ nope }}", r"undefined"),
+    ("{{ ''.__class__ }}", r"unsafe"),
+    ("{% include 'main.html' %}", r"could not be used|not a valid"),
+])
+def test_an_invite_override_that_goes_wrong_is_a_located_error_in_check_and_build(
+        hub: Path, template: str, expected: str):
+    text = chat_text(extra="invite:\n  dm: " + json.dumps(template) + "\n")
+    (hub / "chats" / "kit.yml").write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("  dm:"))
+    assert_check_and_build_agree(hub, "kit", expected, line=line)
+    code, out, err = run("invite", "kit")
+    no_traceback(out, err)
+    assert code == 1 and located(err)
