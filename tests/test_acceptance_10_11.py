@@ -17,24 +17,17 @@ import json
 import logging
 import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.parse
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import responses
 import yaml
-from bs4 import BeautifulSoup
 
 from chathub.cli import main as cli_main
 
@@ -239,7 +232,8 @@ def test_a_hashtag_comment_on_a_continuation_line_is_warned_about(hub: Path, tex
     base = chat_text()
     key = text.split(":", 1)[0]
     kept = "\n".join(line for line in base.splitlines()
-                     if not line.startswith(f"{key}:") and not (key == "questions" and line.startswith("  - ")))
+                     if not line.startswith(f"{key}:")
+                     and not (key == "questions" and line.startswith("  - ")))
     (hub / "chats" / "wrapped.yml").write_text(kept + "\n" + text, encoding="utf-8")
     code, out, err = run("check")
     no_traceback(out, err)
@@ -282,3 +276,119 @@ def test_an_invite_override_that_goes_wrong_is_a_located_error_in_check_and_buil
     code, out, err = run("invite", "kit")
     no_traceback(out, err)
     assert code == 1 and located(err)
+
+
+# --- imports and API responses: JSON Python reads but chathub cannot store ----------------------
+
+
+def bluesky_post(text: str = "A1 hello #QaChat", **extra: Any) -> dict[str, Any]:
+    return {"uri": "at://did:plc:qaabc/app.bsky.feed.post/3kqa", "cid": "bafyqa",
+            "author": {"did": "did:plc:qaabc", "handle": "qa.bsky.social"},
+            "record": {"$type": "app.bsky.feed.post", "text": text,
+                       "createdAt": (PAST + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")},
+            "indexedAt": (PAST + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z"), **extra}
+
+
+def mastodon_status(**extra: Any) -> dict[str, Any]:
+    return {"id": "111", "uri": "https://mastodon.example/users/qa/statuses/111",
+            "url": "https://mastodon.example/@qa/111", "content": "<p>A1 hello #QaChat</p>",
+            "created_at": (PAST + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "account": {"id": "1", "username": "qa", "acct": "qa", "display_name": "QA",
+                        "url": "https://mastodon.example/@qa"}, **extra}
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), [
+    ("deep.json", "[" * 100_000 + "]" * 100_000, "nested far too deeply"),
+    ("deep.jsonl", "[" * 100_000 + "]" * 100_000 + "\n[]\n", "nested far too deeply"),
+    ("digits.json", '{"posts": [{"uri": ' + "9" * 5_000 + "}]}", "more than 4,300 digits"),
+    ("digits.jsonl", '{"posts": []}\n{"posts": [{"likeCount": ' + "9" * 5_000 + "}]}\n", "4,300 digits"),
+    ("nan.json", json.dumps({"posts": [bluesky_post(likeCount=float("nan"))]}), "NaN"),
+    ("nan.jsonl", json.dumps({"posts": [bluesky_post(likeCount=float("inf"))]}) + "\n", "Infinity"),
+    ("masto-nan.json", json.dumps([mastodon_status(favourites_count=float("nan"))]), "NaN"),
+    ("x-nan.json", json.dumps({"data": [{"id": "1800000000000000901", "text": "A1 #QaChat",
+                                         "public_metrics": {"like_count": float("-inf")}}]}), "Infinity"),
+])
+def test_an_import_of_json_chathub_cannot_store_is_refused_and_located(hub: Path, tmp_path: Path, name: str,
+                                                                     body: str, expected: str):
+    """JSON nested 100,000 deep and numbers of 5,000 digits were tracebacks ("unexpected error");
+    NaN in a Bluesky or Mastodon file was stored, and the transcript it made was unreadable
+    (every later import and build failed on it). Each is the file's own located error."""
+    (hub / "chats" / "qa.yml").write_text(chat_text(PAST), encoding="utf-8")
+    file = tmp_path / name
+    file.write_text(body, encoding="utf-8")
+    code, out, err = run("import", "qa", str(file))
+    no_traceback(out, err)
+    assert code == 1, out + err
+    assert re.search(rf"{re.escape(str(file))}:\d+: .*{expected}", err), err
+    assert "sys.set_int_max_str_digits" not in err
+    assert sorted(p.name for p in (hub / "chats").iterdir()) == ["qa.yml"]
+    built, logs = build(hub)
+    assert built, logs
+
+
+def test_a_well_formed_import_still_imports(hub: Path, tmp_path: Path):
+    (hub / "chats" / "qa.yml").write_text(chat_text(PAST), encoding="utf-8")
+    file = tmp_path / "fine.json"
+    file.write_text(json.dumps({"posts": [bluesky_post(likeCount=3)]}), encoding="utf-8")
+    code, out, err = run("import", "qa", str(file))
+    assert code == 0, err
+    stored = json.loads((hub / "chats" / "qa.bsky.json").read_text(encoding="utf-8"))
+    assert "NaN" not in json.dumps(stored)
+
+
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    return waits
+
+
+X_POST = {"id": "1800000000000000777", "text": "A1 stored #QaChat", "author_id": "77",
+          "created_at": (PAST + timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M:%S.000Z")}
+X_STORED = {"data": [X_POST], "includes": {"users": [{"id": "77", "username": "qaone", "name": "QA one"}]},
+            "meta": {}}
+
+
+def stored_x(root: Path) -> bytes:
+    (root / "chats" / "qa.yml").write_text(chat_text(PAST), encoding="utf-8")
+    path = root / "chats" / "qa.tweets.json"
+    path.write_text(json.dumps(X_STORED, indent=1), encoding="utf-8")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("reset", ["\u00b2", "\u00b9\u00b2\u00b3", "9" * 5_000, "1800000000.5", "-5"])
+@pytest.mark.parametrize("command", ["fetch", "comply"])
+def test_a_rate_limit_reset_python_cannot_read_as_int_backs_off(hub: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               slept: list[float], reset: str, command: str):
+    """"²" is a digit to str.isdigit() and 5,000 digits are too many for int(): tweepy int()s the
+    header and failed ("could not talk to X: ValueError"). Backing off is what an unusable
+    reset header gets."""
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    stored_x(hub)
+    url = re.compile(rf"{API}/tweets(/search/all|/search/recent)?(\?.*)?$")
+    ok = {"data": [X_POST], "includes": X_STORED["includes"], "meta": {"result_count": 1}}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(url, status=429, json={"title": "Too Many Requests"},
+                 headers={"x-rate-limit-reset": reset})
+        rsps.get(url, json=ok)
+        code, out, err = run(command, "qa")
+    no_traceback(out, err)
+    assert code == 0, out + err
+    assert "backing off" in err and "ValueError" not in err, err
+    assert slept and max(slept) <= 15 * 60
+
+
+def test_a_response_nested_absurdly_deep_is_an_unreadable_response(hub: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   slept: list[float]):
+    """A 200 whose body is 100,000 nested lists was a RecursionError; it is a fault like a
+    truncated body: retried, then given up on with the transcript byte-identical."""
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    before = stored_x(hub)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(re.compile(rf"{API}/tweets/search/all"), body="[" * 100_000 + "]" * 100_000,
+                 content_type="application/json")
+        code, out, err = run("fetch", "qa")
+    no_traceback(out, err)
+    assert code == 1, out + err
+    assert "unreadable response" in err
+    assert (hub / "chats" / "qa.tweets.json").read_bytes() == before

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .bluesky.document import response_posts
 from .mastodon.document import response_statuses, tag_status
-from .x.imports import ImportFileError
+from .x.imports import ImportFileError, loads_checked
 
 MAX_LINES = 1_000_000
 
@@ -42,21 +42,21 @@ def _text(path: Path, name: str) -> str:
 def values(path: Path, name: str) -> Iterator[tuple[int, Any]]:
     """The JSON values of a file, with their line: one document, or one per line (JSON Lines)."""
     text = _text(path, name)
-    try:
-        yield 1, json.loads(text)
+    try:  # NaN, values nested absurdly deep, numbers of thousands of digits: an ImportFileError
+        yield 1, loads_checked(text, name, 1)
         return
     except json.JSONDecodeError as whole:
         lines = text.splitlines()
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
         try:
-            json.loads(lines[first])
+            loads_checked(lines[first], name, first + 1)
         except json.JSONDecodeError:
             raise ImportFileError(f"{name}:{whole.lineno}: not valid JSON: {whole.msg}") from None
     for number, line in enumerate(text.splitlines()[:MAX_LINES], start=1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            yield number, loads_checked(line, name, number)
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from None
 

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,7 +78,7 @@ def read_import(path: Path, shown: str | None = None) -> Document:
 
 # --- JSON and JSONL ---------------------------------------------------------------------------
 
-def _loads(text: str, name: str, line: int) -> Any:
+def loads_checked(text: str, name: str, line: int) -> Any:
     """``json.loads``, with NaN and Infinity refused; values nested absurdly deep or numbers of
     thousands of digits are an ``ImportFileError`` too."""
     try:
@@ -87,7 +88,10 @@ def _loads(text: str, name: str, line: int) -> Any:
     except RecursionError:
         raise ImportFileError(f"{name}:{line}: the JSON is nested far too deeply") from None
     except ValueError as exc:
-        raise ImportFileError(f"{name}:{line}: not usable JSON: {str(exc)[:120]}") from None
+        reason = str(exc)[:120]
+        if "integer string conversion" in reason:  # Python's own limit, worded for Python users
+            reason = f"a number of more than {sys.get_int_max_str_digits():,} digits"
+        raise ImportFileError(f"{name}:{line}: not usable JSON: {reason}") from None
 
 
 def _no_constant(name: str) -> Any:
@@ -97,7 +101,7 @@ def _no_constant(name: str) -> Any:
 def read_json(text: str, name: str) -> Document:
     """A single JSON document, or JSON lines (twarc2's one response per line)."""
     try:
-        whole = _loads(text, name, 1)
+        whole = loads_checked(text, name, 1)
     except json.JSONDecodeError as whole_error:
         lines = text.splitlines()
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -110,7 +114,7 @@ def read_json(text: str, name: str) -> Document:
             if not line.strip():
                 continue
             try:
-                value = _loads(line, name, number)
+                value = loads_checked(line, name, number)
             except json.JSONDecodeError as exc:
                 raise ImportFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from None
             docs.extend(_checked(_documents(value, name, number), name, number))
@@ -312,7 +316,7 @@ def _cell(column: str, raw: str, encoded: set[str], name: str, line: int) -> Any
                                                        "author.description") else raw
     if _JSON_COLUMNS.match(column):
         try:
-            return _loads(raw, name, line)
+            return loads_checked(raw, name, line)
         except json.JSONDecodeError:
             raise ImportFileError(f"{name}:{line}: column {column} is not valid JSON") from None
     if _INT_COLUMNS.match(column):
