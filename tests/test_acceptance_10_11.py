@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 import responses
 import yaml
+from bs4 import BeautifulSoup
 
 from chathub.cli import main as cli_main
 
@@ -392,3 +393,49 @@ def test_a_response_nested_absurdly_deep_is_an_unreadable_response(hub: Path, mo
     assert code == 1, out + err
     assert "unreadable response" in err
     assert (hub / "chats" / "qa.tweets.json").read_bytes() == before
+
+
+# --- the kit's blog post: Markdown another site's engine renders -------------------------------
+
+HOSTILE_URLS = ["javascript&#58;alert(1)", "&#106;avascript:alert(2)", "javascript&#x3a;alert(3)",
+                "JaVa&Tab;ScRipt:alert(4)", " javascript:alert(5)", "<javascript:alert(6)>",
+                "data:text/html,alert(7)", "vbscript:msgbox(8)", "javascript\\:alert(9)"]
+
+
+def hostile_markdown() -> str:
+    parts = [f"[l{i}]({u}) ![i{i}]({u}) [r{i}][ref{i}]\n\n[ref{i}]: {u}"
+             for i, u in enumerate(HOSTILE_URLS)]
+    parts += ["<javascript:alert(10)> <script>alert(11)</script> <img src=x onerror=alert(12)>",
+              "Kept: [site](https://ok.example/a_(b)), [page](/chats/), <https://ok.example/auto>, "
+              "[mail](mailto:team@ok.example) and `<code>` as code."]
+    return "\n\n".join(parts)
+
+
+def test_the_blog_post_in_the_kit_carries_no_unsafe_link_or_raw_html(hub: Path):
+    """The blog post is Markdown for the team's own blog, whose engine (Python-Markdown here, as
+    most do) passes raw HTML and any link through: the chat's about, followup and bios had
+    ``[x](javascript&#58;…)`` and ``<script>`` go straight into it. Safe links stay."""
+    import markdown
+
+    text = chat_text(FUTURE, extra="guests:\n  - handle: '@guestqa'\n    bio: "
+                     + json.dumps(hostile_markdown()) + "\n")
+    text = text.replace('about: "Why we host it."', "about: " + json.dumps(hostile_markdown()))
+    text = text.replace('followup: "A recap follows."', "followup: " + json.dumps(hostile_markdown()))
+    (hub / "chats" / "blog.yml").write_text(text, encoding="utf-8")
+    code, out, err = run("invite", "--json", "blog")
+    assert code == 0, err
+    blog = next(item["text"] for item in json.loads(out) if item["channel"] == "blog")
+    page = BeautifulSoup(markdown.markdown(blog), "html.parser")
+    assert not page.find_all(["script", "img"], src=re.compile("^x$")), blog
+    assert not page.find_all("script")
+    assert not [t for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+    for element in page.find_all(["a", "img"]):
+        url = element.get("href", element.get("src", ""))
+        browser = re.sub(r"[\t\n\r]", "", __import__("html").unescape(url)).strip().lower()
+        assert not re.match(r"(javascript|vbscript|data):", browser), (url, blog)
+    hrefs = {a.get("href") for a in page.find_all("a")}
+    assert {"https://ok.example/a_(b)", "/chats/", "https://ok.example/auto",
+            "mailto:team@ok.example"} <= hrefs, hrefs
+    assert page.find("code", string="<code>")
+    built, logs = build(hub)
+    assert built, logs
