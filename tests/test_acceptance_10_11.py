@@ -439,3 +439,70 @@ def test_the_blog_post_in_the_kit_carries_no_unsafe_link_or_raw_html(hub: Path):
     assert page.find("code", string="<code>")
     built, logs = build(hub)
     assert built, logs
+
+
+# --- hide: the links an editor pastes when someone asks to be left out -------------------------
+
+
+def x_capture(tmp_path: Path) -> Path:
+    file = tmp_path / "x.json"
+    file.write_text(json.dumps({"data": [{**X_POST, "text": "A1 SECRET answer #QaChat"}],
+                                "includes": X_STORED["includes"]}), encoding="utf-8")
+    return file
+
+
+@pytest.mark.parametrize(("entry", "kind"), [
+    ("https://x.com/qaone", "x"), ("https://twitter.com/QAONE/", "x"),
+    ("https://x.com/qaone/status/1800000000000000777?s=20", "x"),
+    ("https://x.com/i/web/status/1800000000000000777", "x"),
+    ("https://bsky.app/profile/qa.bsky.social", "bluesky"), ("https://bsky.app/profile/QA.bsky.social/", "bluesky"),
+    ("https://mastodon.example/@qa", "mastodon"), ("https://mastodon.example/users/qa", "mastodon"),
+    ("https://mastodon.example/@qa/111", "mastodon"),
+])
+def test_a_profile_or_post_link_in_hide_hides_what_it_names(hub: Path, tmp_path: Path, entry: str, kind: str):
+    """A pasted profile or post link passed check as a "post URI" and hid no one: the person's
+    posts were stored and published."""
+    (hub / "chats" / "qa.yml").write_text(chat_text(PAST, extra=(
+        f"hide: [{json.dumps(entry)}]\nnetworks: [x, bluesky, mastodon]\n"
+        "mastodon_instances: [mastodon.example]\n")), encoding="utf-8")
+    assert run("check")[0] == 0
+    if kind == "x":
+        file = x_capture(tmp_path)
+    else:
+        file = tmp_path / "capture.json"
+        body = ({"posts": [bluesky_post("A1 SECRET answer #QaChat")]} if kind == "bluesky"
+                else [mastodon_status(content="<p>A1 SECRET answer #QaChat</p>")])
+        file.write_text(json.dumps(body), encoding="utf-8")
+    code, out, err = run("import", "qa", str(file))
+    assert code == 0, err
+    assert "left out" in out, out
+    for stored in (hub / "chats").glob("qa.*.json"):
+        assert "SECRET" not in stored.read_text(encoding="utf-8")
+    built, logs = build(hub)
+    assert built, logs
+    assert not [p for p in (hub / "site").rglob("*.html") if "SECRET" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("entry", ["https://bsky.app/profile/qa.bsky.social/post/3kqa", "https://x.com/home",
+                                   "https://bsky.app/profile/not a handle"])
+def test_a_link_in_hide_that_names_no_one_is_a_located_error(hub: Path, entry: str):
+    text = chat_text(PAST, extra=f"hide: [{json.dumps(entry)}]\n")
+    (hub / "chats" / "qa.yml").write_text(text, encoding="utf-8")
+    message = assert_check_and_build_agree(hub, "qa", "not an account or a post", line=text.count("\n"))
+    assert "link" in message
+
+
+def test_the_plugins_hide_option_reads_links_and_refuses_what_names_no_one(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    root = write_hub(tmp_path / "hub", options={"hide": ["https://x.com/qaone"]})
+    monkeypatch.chdir(root)
+    (root / "chats" / "qa.yml").write_text(chat_text(PAST), encoding="utf-8")
+    code, out, err = run("import", "qa", str(x_capture(tmp_path)))
+    assert code == 0 and "left out" in out, out + err
+    assert "SECRET" not in (root / "chats" / "qa.tweets.json").read_text(encoding="utf-8")
+    write_hub(root, options={"hide": ["no one at all"]})
+    code, out, err = run("check")
+    no_traceback(out, err)
+    assert code != 0 and "hide" in err and "no one at all" in err, out + err
+    built, logs = build(root)
+    assert not built and "no one at all" in logs

@@ -19,7 +19,7 @@ import yaml
 
 from ..i18n.languages import language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
-from .networks import NETWORKS, instance_problem
+from .networks import HIDE_HELP, NETWORKS, hide_entry, instance_problem
 from .problems import Problems
 from .safe_urls import http_url
 from .zones import fixed_offset_warning, zone_problem
@@ -409,17 +409,10 @@ def _hide_entry(node: yaml.Node, ctx: _Ctx) -> str | None:
     value = _scalar(node, ctx, "a hide entry")
     if value is None:
         return None
-    value = value.strip()
-    if POST_ID_RE.match(value) or POST_URI_RE.match(value):
-        return value.lower()
-    for network in NETWORKS.values():
-        account = network.account(value)
-        if account is not None:
-            return account.lower()
-    ctx.error(node, f"{_short(value)} is not an account or a post: write an X handle (\"@name\"), a "
-              "Bluesky handle (name.bsky.social), a Mastodon account (\"@name@server\") or a post's "
-              "id or URI")
-    return None
+    entry = hide_entry(value)
+    if entry is None:
+        ctx.error(node, HIDE_HELP.format(value=_short(value.strip())))
+    return entry
 
 
 def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
