@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -455,7 +456,8 @@ def x_capture(tmp_path: Path) -> Path:
     ("https://x.com/qaone", "x"), ("https://twitter.com/QAONE/", "x"),
     ("https://x.com/qaone/status/1800000000000000777?s=20", "x"),
     ("https://x.com/i/web/status/1800000000000000777", "x"),
-    ("https://bsky.app/profile/qa.bsky.social", "bluesky"), ("https://bsky.app/profile/QA.bsky.social/", "bluesky"),
+    ("https://bsky.app/profile/qa.bsky.social", "bluesky"),
+    ("https://bsky.app/profile/QA.bsky.social/", "bluesky"),
     ("https://mastodon.example/@qa", "mastodon"), ("https://mastodon.example/users/qa", "mastodon"),
     ("https://mastodon.example/@qa/111", "mastodon"),
 ])
@@ -506,3 +508,47 @@ def test_the_plugins_hide_option_reads_links_and_refuses_what_names_no_one(tmp_p
     assert code != 0 and "hide" in err and "no one at all" in err, out + err
     built, logs = build(root)
     assert not built and "no one at all" in logs
+
+
+# --- chathub init in odd folders ---------------------------------------------------------------
+
+
+def test_init_never_writes_through_a_link_out_of_the_hub(tmp_path: Path):
+    """A dangling mkdocs.yml link did not count as an existing file, and init wrote the new
+    mkdocs.yml where it pointed, outside the hub; with --force a link to a file of the user's
+    was overwritten. The link is an existing file, and --force replaces the link itself."""
+    hub_dir, outside = tmp_path / "hub", tmp_path / "elsewhere" / "mine.txt"
+    hub_dir.mkdir()
+    (hub_dir / "mkdocs.yml").symlink_to(outside)
+    code, out, err = run("init", str(hub_dir), "--site-url", "https://qa.example.org/")
+    assert code == 1 and "mkdocs.yml" in err and "--force" in err, out + err
+    assert not outside.exists() and not (tmp_path / "elsewhere").exists()
+    outside.parent.mkdir()
+    outside.write_text("the user's own file\n", encoding="utf-8")
+    (hub_dir / "mkdocs.yml").unlink()
+    (hub_dir / "mkdocs.yml").symlink_to(outside)
+    code, out, err = run("init", str(hub_dir), "--force", "--site-url", "https://qa.example.org/")
+    assert code == 0, err
+    assert "replaced mkdocs.yml" in out
+    assert outside.read_text(encoding="utf-8") == "the user's own file\n"
+    assert not (hub_dir / "mkdocs.yml").is_symlink()
+    assert "chathub" in (hub_dir / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda d: (d / "mkdocs.yml").mkdir(), "is a folder"),
+    (lambda d: (d / "content").write_text("x", encoding="utf-8"), "is a file"),
+    (lambda d: (d / ".github").write_text("x", encoding="utf-8"), "is a file"),
+])
+@pytest.mark.parametrize("force", [False, True])
+def test_init_where_a_folder_or_file_is_in_the_way_is_a_clear_error(
+        tmp_path: Path, make: Callable[[Path], Any], expected: str, force: bool):
+    hub_dir = tmp_path / "hub"
+    hub_dir.mkdir()
+    make(hub_dir)
+    before = sorted(p.name for p in hub_dir.iterdir())
+    code, out, err = run("init", str(hub_dir), *(["--force"] if force else []), "--site-url",
+                         "https://qa.example.org/")
+    no_traceback(out, err)
+    assert code == 1 and expected in err and "nothing was written" in err, out + err
+    assert sorted(p.name for p in hub_dir.iterdir()) == before
