@@ -21,12 +21,14 @@ import socket
 import subprocess
 import sys
 import textwrap
+import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import responses
 import yaml
 from bs4 import BeautifulSoup
@@ -552,3 +554,30 @@ def test_init_where_a_folder_or_file_is_in_the_way_is_a_clear_error(
     no_traceback(out, err)
     assert code == 1 and expected in err and "nothing was written" in err, out + err
     assert sorted(p.name for p in hub_dir.iterdir()) == before
+
+
+# --- the token in every form a message can carry ----------------------------------------------
+
+
+def _lower_hex(text: str) -> str:
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), text)
+
+
+@pytest.mark.parametrize("form", [
+    _lower_hex(TOKEN),  # percent-encoding's hex digits are case-insensitive: %2b is %2B
+    urllib.parse.quote(_lower_hex(TOKEN), safe=""),
+    urllib.parse.quote(urllib.parse.quote(TOKEN, safe=""), safe=""),  # a URL encoded twice
+    _lower_hex(urllib.parse.quote(urllib.parse.quote(_lower_hex(TOKEN), safe=""), safe="")),
+])
+def test_an_error_that_quotes_the_token_in_another_encoding_is_redacted(
+        hub: Path, monkeypatch: pytest.MonkeyPatch, slept: list[float], form: str):
+    monkeypatch.setenv("X_BEARER_TOKEN", TOKEN)
+    before = stored_x(hub)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(re.compile(rf"{API}/tweets/search/all"),
+                 body=requests.exceptions.InvalidURL(f"Invalid URL 'https://proxy.example/?t={form}'"))
+        code, out, err = run("fetch", "qa")
+    no_traceback(out, err)
+    assert code == 1, out + err
+    assert form not in out + err and TOKEN[21:33] not in out + err, err
+    assert (hub / "chats" / "qa.tweets.json").read_bytes() == before
