@@ -222,9 +222,9 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         for chat in hub.chats:  # what chathub check calls an error fails the build too
             try:
                 problems.extend(check_kit(chat, hub.config))
-            except HubError as exc:  # a broken kit template (theme_overrides/)
-                problems.items.extend(exc.problems)
-        problems.items = list(dict.fromkeys(problems.items))  # a shared template's error once
+            except HubError as exc:  # a broken kit template (theme_overrides/): its error once
+                for problem in exc.problems:
+                    problems.append(problem)
         url_warning = site_url_warning(hub_config)
         if url_warning:
             log.info(f"chathub: {url_warning}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -52,12 +53,22 @@ def secret_problem(variable: str, value: str) -> str | None:
     return None
 
 
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
+
+
+def _lower_hex(text: str) -> str:
+    return _PERCENT.sub(lambda m: m.group(0).lower(), text)
+
+
 def secret_forms(secret: str) -> set[str]:
     """The ways ``secret`` can be written in a message: as it is, repr'd, JSON-escaped,
-    URL-encoded and URL-decoded."""
+    URL-encoded (once or twice, hex digits in either case) and URL-decoded."""
     forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1],
-             json.dumps(secret)[1:-1], quote(secret, safe=""), quote(secret), quote_plus(secret),
-             unquote(secret), unquote_plus(secret)}
+             json.dumps(secret)[1:-1], unquote(secret), unquote_plus(secret)}
+    for plain in (secret, _lower_hex(secret)):  # %2f is %2F
+        once = quote(plain, safe="")
+        forms |= {plain, once, quote(plain), quote_plus(plain), quote(once, safe="")}
+    forms |= {_lower_hex(form) for form in forms}
     return {form for form in forms if len(form) >= _MIN_SECRET}
 
 

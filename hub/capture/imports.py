@@ -11,7 +11,6 @@ list of statuses (a timeline response), a ``status_context`` response ``{"ancest
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,10 +22,9 @@ from .bluesky.document import response_posts
 from .bluesky.schema import view_problems
 from .mastodon.document import response_statuses, tag_status
 from .mastodon.schema import status_problems
-from .x.imports import ImportFileError
+from .x.imports import ImportFileError, loads_checked
 
 MAX_LINES = 1_000_000
-MAX_NESTING = 6_000  # recursion limit while parsing: a thread 1000 replies deep, its posts, the stack
 
 
 def _text(path: Path, name: str) -> str:
@@ -44,38 +42,24 @@ def _text(path: Path, name: str) -> str:
     return text
 
 
-def _loads(text: str, name: str, line: int) -> Any:
-    """``json.loads``, reading as deep as a ``getPostThread`` response of depth 1000 nests (two
-    levels a reply) rather than Python's default 1000; deeper is a clear error."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, MAX_NESTING))
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ImportFileError(f"{name}:{line}: nested deeper than {MAX_NESTING - 1000:,} levels; "
-                              "no API response chathub reads nests so deep") from None
-    finally:
-        sys.setrecursionlimit(limit)
-
-
 def values(path: Path, name: str) -> Iterator[tuple[int, Any]]:
     """The JSON values of a file, with their line: one document, or one per line (JSON Lines)."""
     text = _text(path, name)
-    try:
-        yield 1, _loads(text, name, 1)
+    try:  # NaN, values nested absurdly deep, numbers of thousands of digits: an ImportFileError
+        yield 1, loads_checked(text, name, 1)
         return
     except json.JSONDecodeError as whole:
         lines = text.splitlines()
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
         try:
-            _loads(lines[first], name, first + 1)
+            loads_checked(lines[first], name, first + 1)
         except json.JSONDecodeError:
             raise ImportFileError(f"{name}:{whole.lineno}: not valid JSON: {whole.msg}") from None
     for number, line in enumerate(text.splitlines()[:MAX_LINES], start=1):
         if not line.strip():
             continue
         try:
-            yield number, _loads(line, name, number)
+            yield number, loads_checked(line, name, number)
         except json.JSONDecodeError as exc:
             raise ImportFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -114,6 +115,19 @@ def render_files(root: Path, site_url: str, site_name: str, timezone: str,
     return texts
 
 
+def _blocked(root: Path, texts: dict[str, str]) -> str | None:
+    """Why the files cannot be written where they go (a folder where a file goes, or a file
+    where a folder goes), or None."""
+    for target in texts:
+        path = root / target
+        if path.is_dir() and not path.is_symlink():
+            return f"{path} is a folder, where init writes a file"
+        for parent in list(Path(target).parents)[:-1]:
+            if (root / parent).exists() and not (root / parent).is_dir():
+                return f"{root / parent} is a file, where init makes a folder"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     root: Path = args.dir
     problem = zone_problem(args.timezone)
@@ -139,17 +153,27 @@ def run(args: argparse.Namespace) -> int:
     else:
         site_url = ""
     texts = render_files(root, site_url, name, args.timezone, args.organization or "")
-    existing = [t for t in texts if (root / t).exists()]
+    blocked = _blocked(root, texts)
+    if blocked:
+        print(f"chathub init: {blocked}; nothing was written", file=sys.stderr)
+        return 1
+    existing = [t for t in texts if os.path.lexists(root / t)]  # a dangling link too
     if existing and not args.force:
         print(f"chathub init: {root} already holds {', '.join(existing)}; nothing was written "
               "(--force replaces them)", file=sys.stderr)
         return 1
-    for target, text in texts.items():
-        path = root / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if target in EXECUTABLE:
-            path.chmod(0o755)
+    try:
+        for target, text in texts.items():
+            path = root / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_symlink():  # replaced, never written through (it may point out of the hub)
+                path.unlink()
+            path.write_text(text, encoding="utf-8")
+            if target in EXECUTABLE:
+                path.chmod(0o755)
+    except OSError as exc:
+        print(f"chathub init: cannot write {exc.filename or root}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     for empty in ("theme_overrides", "chats"):
         (root / empty).mkdir(exist_ok=True)
     shown = "the current folder" if root == Path(".") else str(root)

@@ -11,7 +11,7 @@ from pathlib import Path
 from babel.lists import format_list
 
 from ..i18n.translator import N_, Translator
-from ..kit.check import override_problems
+from ..kit.check import failed_overrides, override_problems
 from ..kit.texts import KitItem, build_kit, kit_translator
 from ..model.chat import Chat
 from ..model.loader import find_chat_files, read_chat
@@ -101,13 +101,16 @@ def run(args: argparse.Namespace) -> int:
               f"{hint}", file=sys.stderr)
         return 2
     chat, problems = read_chat(path, config)
+    items: list[KitItem] = []
     if chat is not None:
         problems.extend(override_problems(chat, config))
+    if chat is not None and not problems.errors:  # an override that fails is an error, as in check
+        items = build_kit(chat, config)
+        problems.extend(failed_overrides(chat, config, items))
     if chat is None or problems.errors:
         for problem in problems.errors:
             print(problem, file=sys.stderr)
         return 1
-    items = build_kit(chat, config)
     if args.json:
         print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=2))
     else:

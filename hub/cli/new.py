@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..kit.check import check_kit
 from ..model.chat import HubConfig
-from ..model.loader import SLUG_RE, field_problems, load_hub, resolve_start
+from ..model.loader import MAX_SLUG, SLUG_RE, field_problems, load_hub, resolve_start
 from ..model.networks import NETWORKS
 from ..model.problems import Problem
 from ..model.settings import load_config
@@ -223,8 +223,8 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         answers.flag_errors.append(f"missing {', '.join(missing)} (no terminal to ask in)")
     if args.slug is not None and not SLUG_RE.match(args.slug):
-        answers.flag_errors.append(f"--slug: {args.slug!r} may hold only lowercase letters, digits "
-                                   "and hyphens")
+        answers.flag_errors.append(f"--slug: {args.slug[:60]!r} may hold only lowercase letters, digits "
+                                   f"and hyphens, at most {MAX_SLUG}")
     if answers.flag_errors:
         for message in answers.flag_errors:
             print(f"chathub new: {message}", file=sys.stderr)

@@ -14,7 +14,7 @@ from ..model.problems import Problems, Severity
 from ..model.template import placeholders
 from .post_rules import LIMIT, UNITS
 from .runsheet import plan_run_sheet
-from .texts import QUESTION_KEY, build_kit, key_problem, text_problem
+from .texts import QUESTION_KEY, KitItem, build_kit, key_problem, text_problem
 
 # What a post that is too long shortens, when it is not a question: (where, what) by kind.
 SHORTENED = {"guest-intro": ("guests", "guest's bio"), "closing": ("followup", "followup")}
@@ -81,6 +81,18 @@ def override_problems(chat: Chat, config: HubConfig) -> Problems:
     return problems
 
 
+def failed_overrides(chat: Chat, config: HubConfig, items: list[KitItem]) -> Problems:
+    """The ``invite:`` overrides that failed as the kit was written (an unknown variable, a bound
+    of the sandbox), at their place: the kit used chathub's own text there instead."""
+    problems = Problems()
+    shown = config.display_path(chat.source)
+    for item in items:
+        where = locate(chat.source, "invite", item.key) if item.overridden else None
+        for note in item.notes:  # an override fails the same way on every network: once
+            problems.add(shown, *(where or chat.position("invite")), note)
+    return problems
+
+
 def check_kit(chat: Chat, config: HubConfig) -> Problems:
     """Problems with a chat's kit: every question whose post would not fit X, overrides that
     fail or do not fit, other posts that had to be shortened, and questions that outlast the chat.
@@ -98,14 +110,11 @@ def check_kit(chat: Chat, config: HubConfig) -> Problems:
         bad = {key for key in chat.invite if key_problem(key) or text_problem(chat.invite[key])}
         chat = replace(chat, invite={k: v for k, v in chat.invite.items() if k not in bad})
     shortened: dict[tuple[str | int, ...], list[str]] = {}
-    noted: set[str] = set()
     networks: set[str] = set()
-    for item in build_kit(chat, config):
+    items = build_kit(chat, config)
+    problems.extend(failed_overrides(chat, config, items))
+    for item in items:
         where = locate(chat.source, "invite", item.key) if item.overridden else None
-        for note in item.notes:
-            if note not in noted:  # an override fails the same way on every network
-                noted.add(note)
-                add(where, note)
         if not item.too_long:
             continue
         network = item.network or "x"

@@ -5,12 +5,16 @@ Jinja's ``ImmutableSandboxedEnvironment`` keeps a text from reaching Python; on 
 
 - every ``{% for %}`` counts against ``MAX_ITERATIONS`` for the whole text (nested loops
   included), ``range`` gives at most ``MAX_RANGE`` numbers, and recursive loops are refused;
+- every call (a macro, a method) counts against ``MAX_CALLS``: a macro that calls itself twice
+  would otherwise run for hours without a loop or any output;
 - the output, and every string or list made along the way (``~``, ``*``, ``+``, filters),
   is at most ``MAX_OUTPUT`` characters (or items); numbers passed to calls and filters at most
   ``MAX_NUMBER``, and arithmetic results stay small;
 - only filters with bounded work are there (``upper``, ``replace``, ``join``, ``truncate``…).
 
-Going past a bound raises ``SecurityError`` (a ``TemplateError``), which becomes a located error.
+Going past a bound raises ``SecurityError`` (a ``TemplateError``), which becomes a located error;
+so does anything else a text makes go wrong (a filter given a value it cannot take, a number
+literal of thousands of digits).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_ITERATIONS = 10_000  # loop rounds in one text, all loops together
+MAX_CALLS = 100_000  # calls of macros and methods in one text, all together
 MAX_RANGE = 10_000
 MAX_OUTPUT = 50_000  # characters of a text, and of any string or list made on the way
 MAX_NUMBER = 10_000  # the largest number a call or filter may be given
@@ -43,14 +48,24 @@ _BIG_WIDTH = re.compile(r"\{[^{}]*:[^{}]*\d{5,}[^{}]*\}|%[-#0 +]*\d{5,}|%[-#0 +]
 _budget: ContextVar[list[int]] = ContextVar("chathub_sandbox_budget")
 
 
-def _tick() -> None:
+def _spend(what: int) -> int:
+    """One more loop round (``what`` 0) or call (1); the count so far."""
     budget = _budget.get(None)
     if budget is None:
-        budget = [0]
+        budget = [0, 0]
         _budget.set(budget)
-    budget[0] += 1
-    if budget[0] > MAX_ITERATIONS:
+    budget[what] += 1
+    return budget[what]
+
+
+def _tick() -> None:
+    if _spend(0) > MAX_ITERATIONS:
         raise SecurityError(f"the text loops more than {MAX_ITERATIONS:,} times")
+
+
+def _tick_call() -> None:
+    if _spend(1) > MAX_CALLS:
+        raise SecurityError(f"the text makes more than {MAX_CALLS:,} calls (a macro that calls itself?)")
 
 
 def _bounded_iter(iterable: Iterable[Any]) -> Iterator[Any]:
@@ -114,7 +129,13 @@ def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             growth = (value.count(old) if old else len(value) + 1) * max(0, len(new) - len(old))
             if len(value) + growth > MAX_OUTPUT:
                 raise SecurityError(f"the text makes a value of more than {MAX_OUTPUT:,} characters")
-        return _check_size(func(*args, **kwargs))
+        try:
+            return _check_size(func(*args, **kwargs))
+        except (TypeError, ValueError, AssertionError, AttributeError, LookupError, ArithmeticError) as exc:
+            value = type(args[0]).__name__ if args else "nothing"
+            raise jinja2.TemplateRuntimeError(
+                f"the {name} filter cannot be used on this value ({value}): {exc}".rstrip(": ")
+            ) from None
 
     guarded.chathub_bounded = True  # type: ignore[attr-defined]
     return guarded
@@ -160,7 +181,13 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                         for name, func in self.filters.items()}
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
+        try:
+            tree = super()._parse(source, name, filename)
+        except (ValueError, OverflowError) as exc:  # a number literal of thousands of digits
+            if isinstance(exc, jinja2.TemplateError):
+                raise
+            raise jinja2.TemplateSyntaxError(f"it holds a value Python cannot read ({str(exc)[:80]})",
+                                             1, name, filename) from None
         return _Bounds().visit(tree)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
@@ -188,6 +215,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any,
              **kwargs: Any) -> Any:
+        _tick_call()
         for arg in [*args, *kwargs.values()]:
             _check_number(arg)
         return _check_size(super().call(__context, __obj, *args, **kwargs))
@@ -203,7 +231,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
     """Render a text made by ``BoundedSandbox``: its loops share one budget, and the output
     stops at ``MAX_OUTPUT`` characters. A text too deep for Python is a ``SecurityError`` too."""
-    token = _budget.set([0])
+    token = _budget.set([0, 0])
     try:
         size = 0
         parts = []
@@ -215,5 +243,9 @@ def render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
         return "".join(parts)
     except RecursionError:
         raise SecurityError("the text calls itself too deeply") from None
+    except jinja2.TemplateError:
+        raise
+    except Exception as exc:  # whatever else the text makes go wrong is the text's error, located
+        raise jinja2.TemplateRuntimeError(f"{type(exc).__name__}: {exc}"[:300]) from None
     finally:
         _budget.reset(token)

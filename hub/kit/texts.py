@@ -26,7 +26,7 @@ from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import writable
 from ..i18n.translator import N_, Translator, translator_for
 from ..model.chat import Chat, HubConfig, Person, Question
-from ..model.markdown import plain_text, unwrap_paragraphs
+from ..model.markdown import plain_text, safe_markdown, unwrap_paragraphs
 from ..model.networks import NETWORKS
 from ..model.problems import HubError, Problem
 from ..model.urls import calendar_path, chat_url
@@ -384,7 +384,9 @@ class _Maker:
             shrink = SHRINK.get(kind, "title")
             ctx = context if value is None else {**context, shrink: value}
             text = self._render(key, template or key, ctx, notes if value is None else [])
-            return finish_post(text, self.chat.tag, network) if post else tidy(text)
+            if post:
+                return finish_post(text, self.chat.tag, network)
+            return tidy(safe_markdown(text) if channel == "blog" else text)
 
         text = render(None)
         too_long = 0

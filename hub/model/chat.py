@@ -220,10 +220,12 @@ class HubConfig:
         return chat.language or self.language
 
     def display_path(self, path: Path) -> str:
-        """A path as shown in messages: relative to the hub root when inside it."""
+        """A path as shown in messages: relative to the hub root when inside it. The file itself
+        is named, not what it links to (a dangling or looping link is named as it is)."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+            where = path.parent.resolve() / path.name
+            return where.relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside the hub; a folder that loops
             return str(path)
 
     def absolute_url(self, url: str) -> str:

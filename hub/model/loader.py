@@ -19,12 +19,13 @@ import yaml
 
 from ..i18n.languages import language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
-from .networks import NETWORKS, instance_problem
+from .networks import HIDE_HELP, NETWORKS, hide_entry, instance_problem
 from .problems import Problems
 from .safe_urls import http_url
 from .zones import fixed_offset_warning, zone_problem
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 200  # characters of a slug: its transcripts, lock and temporary files need a name too
+SLUG_RE = re.compile(rf"^(?=.{{1,{MAX_SLUG}}}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 # Beyond letters, marks, digits and "_", the few characters twitter-text allows inside hashtags.
 HASHTAG_EXTRA = set("\u00b7\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb"
@@ -203,7 +204,7 @@ def _account(node: yaml.Node, ctx: _Ctx, network: str, value: str) -> str | None
         kind = ("a Bluesky handle (a domain name like name.bsky.social, or a DID)"
                 if network == "bluesky" else "a Mastodon account (\"@user@server\", like "
                 "\"@name@mastodon.social\")")
-        ctx.error(node, f"{value!r} is not {kind}")
+        ctx.error(node, f"{_short(value)} is not {kind}")
     return account
 
 
@@ -277,7 +278,7 @@ def _networks(node: yaml.Node, ctx: _Ctx) -> list[str] | None:
         if name not in NETWORKS:
             close = difflib.get_close_matches(name, list(NETWORKS), n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known networks: {', '.join(NETWORKS)}"
-            ctx.error(item, f"unknown network {value!r}{hint}")
+            ctx.error(item, f"unknown network {_short(value)}{hint}")
             ok = False
         elif name in names:
             ctx.error(item, f"network {name!r} is listed twice")
@@ -375,8 +376,8 @@ def _hashtag(node: yaml.Node, ctx: _Ctx) -> str | None:
     if len(tag) + 1 > ctx.config.long_hashtag:
         ctx.warn(
             node,
-            f"hashtag #{tag} is {len(tag) + 1} characters long; a shorter one leaves "
-            "participants more room in every post",
+            f"hashtag {_short('#' + tag, 40)[1:-1]} is {len(tag) + 1:,} characters long; a shorter one "
+            "leaves participants more room in every post",
         )
     return tag
 
@@ -411,17 +412,10 @@ def _hide_entry(node: yaml.Node, ctx: _Ctx) -> str | None:
     value = _scalar(node, ctx, "a hide entry")
     if value is None:
         return None
-    value = value.strip()
-    if POST_ID_RE.match(value) or POST_URI_RE.match(value):
-        return value.lower()
-    for network in NETWORKS.values():
-        account = network.account(value)
-        if account is not None:
-            return account.lower()
-    ctx.error(node, f"{value!r} is not an account or a post: write an X handle (\"@name\"), a "
-              "Bluesky handle (name.bsky.social), a Mastodon account (\"@name@server\") or a post's "
-              "id or URI")
-    return None
+    entry = hide_entry(value)
+    if entry is None:
+        ctx.error(node, HIDE_HELP.format(value=_short(value.strip())))
+    return entry
 
 
 def _post_id(node: yaml.Node, ctx: _Ctx) -> str | None:
@@ -473,8 +467,9 @@ def _slug(what: str) -> _Parser:
             return None
         slug = value.strip().removesuffix(".yml").removesuffix(".yaml")
         if not SLUG_RE.match(slug):
-            ctx.error(node, f"{what} {value!r} is not a chat's slug (its file name without .yml, "
-                      "like tenants-leases-2026-12-10)")
+            ctx.error(node, f"{what} {_short(value)} is not a chat's slug (its file name without "
+                      f".yml: at most {MAX_SLUG} lowercase letters, digits and hyphens, like "
+                      "tenants-leases-2026-12-10)")
             return None
         return slug
 
@@ -695,6 +690,22 @@ def _scalars(root: yaml.Node) -> list[yaml.ScalarNode]:
     return found
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _continued_comment(lines: list[str], node: yaml.ScalarNode) -> str:
+    """The comment on the line after a plain value when it is indented deeper than the line the
+    value starts on (where YAML would have read a continuation of the value), else ''."""
+    following = node.end_mark.line + 1
+    if following >= len(lines) or node.start_mark.line >= len(lines):
+        return ""
+    line = lines[following]
+    if _indent(line) <= _indent(lines[node.start_mark.line]):
+        return ""
+    return " " + line.strip()
+
+
 def _check_scalars(root: yaml.Node, ctx: _Ctx) -> bool:
     """Errors for values holding characters no text may hold, or far too long; warnings for a
     plain value followed by a comment that starts like a hashtag (``title: Join #DevChat``)."""
@@ -716,11 +727,13 @@ def _check_scalars(root: yaml.Node, ctx: _Ctx) -> bool:
         elif node.style is None and value:
             line = ctx.lines[node.end_mark.line] if node.end_mark.line < len(ctx.lines) else ""
             rest = line[node.end_mark.column:]
+            if not rest.strip():  # a hashtag starting the next line, indented as the value's own
+                rest = _continued_comment(ctx.lines, node)  # continuation would be, ends it too
             if _HASHTAG_COMMENT.match(rest):
                 comment = rest.strip()
                 ctx.warn(node, f"{_short(comment)} is read as a YAML comment, so the value is only "
                          f"{_short(value)}; put the whole value in quotes to keep the hashtag, like "
-                         f"\"{value} {comment[:30]}\"")
+                         f"\"{value if len(value) <= 60 else value[:57] + '…'} {comment[:30]}\"")
     return ok
 
 
@@ -732,7 +745,7 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     slug = path.name.removesuffix(".yml").removesuffix(".yaml")
     if not SLUG_RE.match(slug):
         problems.add(shown, 1, 1, f"file name {_short(path.name)}: the slug (file stem) may hold only "
-                     "lowercase letters, digits and hyphens")
+                     f"lowercase letters, digits and hyphens, at most {MAX_SLUG}")
     text = _read_source(path, shown, problems)
     if text is None:
         return None, problems
@@ -878,7 +891,7 @@ def check_translations(chats: list[Chat], config: HubConfig) -> Problems:
 
         def report(message: str, chat: Chat = chat) -> None:
             problems.add(config.display_path(chat.source), *chat.position("translation"),
-                         f"translation {chat.translation!r}: {message}")
+                         f"translation {_short(chat.translation)}: {message}")
 
         other = by_slug.get(wanted)
         if wanted == chat.slug:
@@ -886,7 +899,8 @@ def check_translations(chats: list[Chat], config: HubConfig) -> Problems:
         elif other is None:
             close = difflib.get_close_matches(wanted, list(by_slug), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            report(f"there is no chat {config.display_path(config.chats_dir)}/{wanted}.yml{hint}")
+            report(f"there is no chat {config.display_path(config.chats_dir)}/{_short(wanted)[1:-1]}.yml"
+                   f"{hint}")
         elif not other.published and chat.published:
             report("that chat is a draft, so its pages are not published; publish it or remove "
                    "translation:")
@@ -894,7 +908,7 @@ def check_translations(chats: list[Chat], config: HubConfig) -> Problems:
             report(f"that chat is in the same language ({config.language_of(other)}) as this one; "
                    "a translation is the same chat in another language (set its language:)")
         elif other.translation and other.translation != chat.slug:
-            report(f"that chat names {other.translation!r} as its translation, not this chat")
+            report(f"that chat names {_short(other.translation)} as its translation, not this chat")
         elif wanted in claimed:
             report(f"{claimed[wanted].slug!r} already names that chat as its translation")
         else:
@@ -945,14 +959,14 @@ def check_replacements(chats: list[Chat], config: HubConfig) -> Problems:
             close = difflib.get_close_matches(target, list(by_slug), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             folder = config.display_path(config.chats_dir)
-            message = f"replaced_by: there is no chat {target!r} in {folder}/{hint}"
+            message = f"replaced_by: there is no chat {_short(target)} in {folder}/{hint}"
         elif other is chat:
             message = "replaced_by names this chat itself; name the chat that takes its place"
         elif not other.published:
-            message = (f"replaced_by: {target!r} is a draft; publish it (status: scheduled) "
+            message = (f"replaced_by: {_short(target)} is a draft; publish it (status: scheduled) "
                        "or name another chat")
         elif other.cancelled:
-            message = f"replaced_by: {target!r} is cancelled too; name the chat that takes place"
+            message = f"replaced_by: {_short(target)} is cancelled too; name the chat that takes place"
         elif not chat.cancelled:
             problems.add(path, line, col, "replaced_by is shown only once this chat is cancelled "
                          "(status: cancelled)", "warning")
@@ -988,7 +1002,7 @@ def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hu
         wanted = {config.display_path(p) for p in files}
         for problem in check_hub(chats + others, config).items:
             if problem.path in wanted:
-                problems.items.append(problem)
+                problems.append(problem)
     else:
         problems.extend(check_hub(chats, config))
         problems.extend(language_warning(config))

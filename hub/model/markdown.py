@@ -151,3 +151,73 @@ def unwrap_paragraphs(markdown_text: str) -> str:
             out.append(line.rstrip() + ("  " if hard_break else ""))
         joinable = not hard_break and not stripped.startswith(("#", "|", ">"))
     return "\n".join(out)
+
+
+# Markdown handed on (the kit's blog post) is rendered by someone else's engine, which may pass
+# raw HTML and any link through: its unsafe parts are made inert there, the rest kept as written.
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+_LINK_TARGET = re.compile(r"(\]\(\s*)(<[^<>\n]*>|(?:[^\s()<>]|\([^\s()]*\))+)")
+_REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)(\S*?)(>?(?:[ \t]|$))", re.MULTILINE)
+_ANGLE = re.compile(r"(?<!\]\()<(?=[A-Za-z/!?])([^<>\s]*)(>?)")
+_AUTOLINK = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+def _inert_target(match: re.Match[str]) -> str:
+    target = match.group(2)
+    if target.startswith("<") and target.endswith(">"):
+        target = target[1:-1]
+    if not target or allowed_url(_markdown_unescaped(target)):
+        return match.group(0)
+    return match.group(1) + "#" + (match.group(3) if match.lastindex == 3 else "")
+
+
+def _markdown_unescaped(target: str) -> str:
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", target)  # Markdown's backslash escapes
+
+
+def _inert_angle(match: re.Match[str]) -> str:
+    inner, closed = match.group(1), match.group(2)
+    if closed and _AUTOLINK.fullmatch(inner) and (
+            ("@" in inner and ":" not in inner) or allowed_url(inner, decode=False)):
+        return match.group(0)
+    return "&lt;" + inner + closed
+
+
+def _inert_text(text: str) -> str:
+    text = _REFERENCE.sub(_inert_target, text)
+    text = _LINK_TARGET.sub(_inert_target, text)
+    return _ANGLE.sub(_inert_angle, text)
+
+
+def safe_markdown(markdown_text: str) -> str:
+    """Markdown for another site's engine: raw HTML tags written as text (``&lt;``), and links,
+    images and autolinks whose URL a browser would read as other than http(s), mailto or
+    relative pointed at ``#``. Code (fenced blocks and spans) is left as it is."""
+    out: list[str] = []
+    fenced = False
+    block: list[str] = []
+    for line in markdown_text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            if block:
+                out.append(_inert_spans("\n".join(block)))
+            block = []
+            fenced = not fenced
+            out.append(line)
+        elif fenced:
+            out.append(line)
+        else:
+            block.append(line)
+    if block:
+        out.append(_inert_spans("\n".join(block)))
+    return "\n".join(out)
+
+
+def _inert_spans(text: str) -> str:
+    """``_inert_text`` on everything but code spans."""
+    parts: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts += [_inert_text(text[last:match.start()]), match.group(0)]
+        last = match.end()
+    parts.append(_inert_text(text[last:]))
+    return "".join(parts)

@@ -117,4 +117,53 @@ def instance_problem(value: str) -> str | None:
     """Why ``value`` is not a Mastodon server's domain name, or None."""
     if DOMAIN_RE.match(value.strip().lower()):
         return None
-    return f"{value!r} is not a server's domain name (like mastodon.social, without https://)"
+    shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "…"
+    return f"{shown} is not a server's domain name (like mastodon.social, without https://)"
+
+
+_X_LINK_RE = re.compile(r"^https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?:(?P<handle>[A-Za-z0-9_]{1,15})|i/web)"
+                        r"(?:/status(?:es)?/(?P<post>\d{1,25}))?/?(?:[?#]\S*)?$", re.I)
+_BLUESKY_LINK_RE = re.compile(r"^https?://(?:www\.)?bsky\.app/profile/(?P<account>[^/?#\s]+)"
+                              r"(?:/post/(?P<post>[A-Za-z0-9._~:-]+))?/?(?:[?#]\S*)?$", re.I)
+_MASTODON_PROFILE_RE = re.compile(rf"^https?://(?P<server>{_DOMAIN})/(?:@|users/)(?P<user>[a-z0-9_.-]+)/?$",
+                                  re.I)
+_X_PAGES = {"home", "search", "explore", "settings", "messages", "notifications", "i", "intent", "share"}
+_POST_ID_RE = re.compile(r"^\d{1,25}$")
+_URI_RE = re.compile(r"^(at://did:[a-z0-9:._-]+/app\.bsky\.feed\.post/[A-Za-z0-9._~:-]+|https?://\S+)$")
+
+
+HIDE_HELP = ("{value} is not an account or a post: write an X handle (\"@name\"), a Bluesky handle "
+             "(name.bsky.social) or DID, a Mastodon account (\"@name@server\"), a post's id or URI, or a "
+             "link to a profile or a post (a bsky.app post link only with the author's DID in it)")
+
+
+def hide_entry(value: str) -> str | None:
+    """A ``hide:`` entry as it is matched (lowercase): a post id, a post's URI or an account; a
+    link to a profile or post on x.com, bsky.app or a Mastodon server is read as what it names.
+    None when it names nothing that can be hidden (a bsky.app post link with a handle in it,
+    which only the network can turn into the post's URI)."""
+    text = value.strip()
+    if _POST_ID_RE.match(text):
+        return text
+    link = _X_LINK_RE.match(text)
+    if link:
+        if (link["handle"] or "").lower() in _X_PAGES:
+            return None
+        return link["post"] or (link["handle"].lower() if link["handle"] else None)
+    link = _BLUESKY_LINK_RE.match(text)
+    if link:
+        account = NETWORKS["bluesky"].account(link["account"])
+        if account is None or (link["post"] and not account.startswith("did:")):
+            return None
+        return f"at://{account}/app.bsky.feed.post/{link['post']}".lower() if link["post"] else account
+    link = _MASTODON_PROFILE_RE.match(text)
+    if link:
+        account = NETWORKS["mastodon"].account(f"{link['user']}@{link['server']}")
+        return account.lower() if account else None
+    if _URI_RE.match(text):
+        return text.lower()
+    for network in NETWORKS.values():
+        account = network.account(text)
+        if account is not None:
+            return account.lower()
+    return None

@@ -29,15 +29,23 @@ class Problem:
 
 @dataclass
 class Problems:
-    """Collects problems so that all of them can be reported at once."""
+    """Collects problems so that all of them can be reported at once; the same problem at the
+    same place is kept once (a value a YAML alias repeats ten thousand times is one problem)."""
 
     items: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, path: str, line: int, col: int, message: str, severity: Severity = "error") -> None:
-        self.items.append(Problem(path, line, col, message, severity))
+        self.append(Problem(path, line, col, message, severity))
 
     def extend(self, other: Problems) -> None:
-        self.items.extend(other.items)
+        for problem in other.items:
+            self.append(problem)
+
+    def append(self, problem: Problem) -> None:
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

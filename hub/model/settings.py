@@ -25,7 +25,14 @@ DEFAULT_LEAD_KEYWORDS = [
 ]
 
 from .chat import HubConfig  # noqa: E402
-from .networks import DEFAULT_MASTODON_INSTANCES, DEFAULT_NETWORKS, NETWORKS, instance_problem  # noqa: E402
+from .networks import (  # noqa: E402
+    DEFAULT_MASTODON_INSTANCES,
+    DEFAULT_NETWORKS,
+    HIDE_HELP,
+    NETWORKS,
+    hide_entry,
+    instance_problem,
+)
 
 
 class ConfigError(Exception):
@@ -80,6 +87,18 @@ def _check_types(options: Mapping[str, Any]) -> None:
                               f"{'handles or ids' if name == 'hide' else 'words'}")
 
 
+def _hide(entries: list[str | int]) -> list[str]:
+    """The plugin's ``hide`` list as it is matched; an entry that names nothing is an error (it
+    would hide no one)."""
+    found = []
+    for raw in entries:
+        entry = hide_entry(str(raw))
+        if entry is None:
+            raise ConfigError("the chathub option hide: " + HIDE_HELP.format(value=repr(str(raw)[:60])))
+        found.append(entry)
+    return found
+
+
 def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any]) -> HubConfig:
     """Build a HubConfig from plugin options and the site-wide mkdocs settings."""
     _check_types(options)
@@ -91,7 +110,7 @@ def make_config(root: Path, options: Mapping[str, Any], site: Mapping[str, Any])
         organization=(options.get("organization") or "").removeprefix("@"),
         site_url=site.get("site_url") or "",
         site_name=site.get("site_name") or "Chat hub",
-        hide=[str(h).removeprefix("@").lower() for h in options.get("hide") or []],
+        hide=_hide(options.get("hide") or []),
         per_page=_whole(options, "per_page"),
         long_hashtag=_whole(options, "long_hashtag"),
         lead_keywords=list(options.get("lead_keywords") or DEFAULT_LEAD_KEYWORDS),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -130,6 +131,7 @@ REDACTOR.watch(("tweepy", "tweepy.client", "requests", "urllib3", "urllib3.conne
 
 
 _RAW_RESET = "x-chathub-unusable-rate-limit-reset"  # where an unusable reset header is kept
+_USABLE_RESET = re.compile(r"[0-9]{1,15}")  # Unix seconds; "²" or 5,000 digits would break int()
 
 
 class _TimeoutSession(requests.Session):
@@ -139,7 +141,7 @@ class _TimeoutSession(requests.Session):
         kwargs.setdefault("timeout", TIMEOUT)
         response = super().request(*args, **kwargs)
         reset = response.headers.get("x-rate-limit-reset")
-        if reset is not None and not reset.strip().isdigit():  # tweepy would int() it and fail
+        if reset is not None and not _USABLE_RESET.fullmatch(reset.strip()):  # tweepy int()s it
             response.headers[_RAW_RESET] = reset
             del response.headers["x-rate-limit-reset"]
         return response
@@ -386,7 +388,7 @@ class _Unreadable(Exception):
 def _json(response: requests.Response) -> dict[str, Any]:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # cut short, not JSON, or nested absurdly deep
         raise _Unreadable from None
     if not isinstance(body, dict):
         raise _Unreadable

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,18 +77,29 @@ def read_import(path: Path, shown: str | None = None) -> Document:
 
 
 # --- JSON and JSONL ---------------------------------------------------------------------------
+MAX_NESTING = 6_000  # recursion limit while parsing: a thread 1000 replies deep, its posts, the stack
 
-def _loads(text: str, name: str, line: int) -> Any:
-    """``json.loads``, with NaN and Infinity refused; values nested absurdly deep or numbers of
-    thousands of digits are an ``ImportFileError`` too."""
+
+def loads_checked(text: str, name: str, line: int) -> Any:
+    """``json.loads``, with NaN and Infinity refused, reading as deep as a Bluesky
+    ``getPostThread`` response of depth 1000 nests (two levels a reply) rather than Python's
+    default 1000; deeper values or numbers of thousands of digits are an ``ImportFileError``."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, MAX_NESTING))
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError:
         raise
     except RecursionError:
-        raise ImportFileError(f"{name}:{line}: the JSON is nested far too deeply") from None
+        raise ImportFileError(f"{name}:{line}: nested deeper than {MAX_NESTING - 1000:,} levels; "
+                              "no API response chathub reads nests so deep") from None
     except ValueError as exc:
-        raise ImportFileError(f"{name}:{line}: not usable JSON: {str(exc)[:120]}") from None
+        reason = str(exc)[:120]
+        if "integer string conversion" in reason:  # Python's own limit, worded for Python users
+            reason = f"a number of more than {sys.get_int_max_str_digits():,} digits"
+        raise ImportFileError(f"{name}:{line}: not usable JSON: {reason}") from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _no_constant(name: str) -> Any:
@@ -97,7 +109,7 @@ def _no_constant(name: str) -> Any:
 def read_json(text: str, name: str) -> Document:
     """A single JSON document, or JSON lines (twarc2's one response per line)."""
     try:
-        whole = _loads(text, name, 1)
+        whole = loads_checked(text, name, 1)
     except json.JSONDecodeError as whole_error:
         lines = text.splitlines()
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -110,7 +122,7 @@ def read_json(text: str, name: str) -> Document:
             if not line.strip():
                 continue
             try:
-                value = _loads(line, name, number)
+                value = loads_checked(line, name, number)
             except json.JSONDecodeError as exc:
                 raise ImportFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from None
             docs.extend(_checked(_documents(value, name, number), name, number))
@@ -312,7 +324,7 @@ def _cell(column: str, raw: str, encoded: set[str], name: str, line: int) -> Any
                                                        "author.description") else raw
     if _JSON_COLUMNS.match(column):
         try:
-            return _loads(raw, name, line)
+            return loads_checked(raw, name, line)
         except json.JSONDecodeError:
             raise ImportFileError(f"{name}:{line}: column {column} is not valid JSON") from None
     if _INT_COLUMNS.match(column):
