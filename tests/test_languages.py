@@ -180,7 +180,7 @@ def test_the_kit_is_written_in_french_and_fits(make_hub):
         (i.label, i.weighted_length) for i in items if i.too_long]
     by_kind = {item.kind: item for item in items}
     assert by_kind["announce"].label == "Annonce"
-    assert by_kind["announce"].text.startswith("Joignez-vous à notre prochain clavardage #Locataires")
+    assert by_kind["announce"].text.startswith("Prochain clavardage #Locataires\u00a0: Les baux en 2027")
     assert "jeu. 9 juill. à 13 h 00 HAE (17 h 00 UTC)" in by_kind["announce"].text
     assert by_kind["email"].text.startswith("Objet\u00a0: Invitation\u00a0: Les baux en 2027")
     assert "Les questions" in by_kind["blog"].text
