@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import feedparser
 import icalendar
@@ -244,3 +245,20 @@ def test_posts_keep_their_own_language(make_hub):
             for ident in (english, french, unknown)}
     assert text[french]["lang"] == "fr"
     assert not text[english].has_attr("lang") and not text[unknown].has_attr("lang")
+
+
+def test_french_punctuation_in_an_archive_and_a_recap(make_hub):
+    """A medium before its alt text, and each bar of the chart, are written as French writes a
+    colon (a no-break space before it); English keeps its own."""
+    hub = make_hub({"timezone": "America/Toronto"})
+    hub.add_chat("baux", FRENCH.replace("2026-07-09", "2026-05-14"))
+    doc = Doc()
+    doc.post("guest_two", "A1 Trois ans #Locataires", 5, attachments={"media_keys": ["3_1"]})
+    document = doc.document()
+    document["includes"]["media"] = [{"media_key": "3_1", "type": "photo", "alt_text": "Plan de l’étage"}]
+    (hub.chats / "baux.tweets.json").write_text(json.dumps(document), encoding="utf-8")
+    hub.build()
+    media = hub.html("chats/baux/archive/").select_one(".chathub-post-media a")
+    assert media.get_text().startswith("Photo\u00a0: Plan de l’étage")
+    bars = [t.get_text() for t in hub.html("chats/baux/recap/").select(".chathub-chart-bars rect title")]
+    assert bars and all(re.fullmatch(r"\d+ h \d\d\u00a0: \d+ publications?", bar) for bar in bars), bars
