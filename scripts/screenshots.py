@@ -3,12 +3,16 @@
 
     .venv/bin/python scripts/screenshots.py                 # into .cache/screenshots/ (git-ignored)
     .venv/bin/python scripts/screenshots.py --now 2026-12-10T18:10:00Z --only announcement-upcoming
+    .venv/bin/python scripts/screenshots.py --language fr   # the hub built with theme.language: fr
 
 It builds the example hub (``mkdocs build --strict``, with ``CHATHUB_NOW`` fixed so that it has
 an upcoming and a past chat), serves it on 127.0.0.1, and drives Debian's headless Chromium
 (``/usr/bin/chromium``) through Playwright: a full-page PNG per page kind and screen, the
 add-to-calendar menu open, and the recap printed to PDF on A4 and Letter (with its page count).
-Nothing leaves the machine: requests to other hosts are blocked.
+``--language`` builds the same hub in another language (``theme.language``), as the browser
+tests' French hub. The page kinds include a chat in another language than the hub's (its
+``translation``), when there is one. Nothing leaves the machine: requests to other hosts are
+blocked.
 """
 
 from __future__ import annotations
@@ -62,14 +66,39 @@ def page_kinds(now: str) -> dict[str, str]:
     if with_transcript:
         kinds["archive"] = f"chats/{with_transcript[0].slug}/archive/"
         kinds["recap"] = f"chats/{with_transcript[0].slug}/recap/"
+    from chathub.i18n.languages import same_language
+
+    other = [c for c in hub.published if hub.translation_of(c)
+             and not same_language(hub.config.language_of(c), hub.config.language)]
+    if other:
+        kinds["translation"] = f"chats/{other[0].slug}/"
+        kinds["translation-invite"] = f"chats/{other[0].slug}/invite/"
     return kinds
 
 
-def build(site: Path, now: str) -> None:
+def config_file(folder: Path, language: str | None) -> Path:
+    """The example hub's mkdocs.yml, or a copy of it in ``language`` (paths made absolute)."""
+    if not language:
+        return REPO / "mkdocs.yml"
+    import yaml
+
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(REPO / config.get("docs_dir", "docs"))
+    config["theme"] = {**config["theme"], "language": language,
+                       "custom_dir": str(REPO / config["theme"]["custom_dir"])}
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "chathub" in plugin:
+            plugin["chathub"]["chats_dir"] = str(REPO / plugin["chathub"].get("chats_dir", "chats"))
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def build(site: Path, now: str, config: Path) -> None:
     env = {**os.environ, "CHATHUB_NOW": now, "NO_MKDOCS_2_WARNING": "1"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                    "--config-file", str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
-                   cwd=REPO, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                    "--config-file", str(config), "--site-dir", str(site)],
+                   cwd=config.parent, env=env, check=True, capture_output=True)
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -124,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], metavar="KIND",
                         help="only this kind of page (repeatable), e.g. recap or announcement-upcoming")
     parser.add_argument("--timezone", default="Europe/Paris", help="the browser's time zone")
+    parser.add_argument("--language", help="build the hub in this language (theme.language), e.g. fr")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"screenshots: {CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
@@ -141,32 +171,34 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
-        build(site, args.now)
+        build(site, args.now, config_file(Path(folder), args.language))
+        prefix_name = f"{args.language}-" if args.language else ""
+        locale = {"fr": "fr-CA"}.get(args.language or "", args.language or "en-US")
         server, base = serve(site, prefix)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
                 for screen, options in SCREENS.items():
-                    context = browser.new_context(locale="en-US", timezone_id=args.timezone, **options)
+                    context = browser.new_context(locale=locale, timezone_id=args.timezone, **options)
                     context.route("**/*", lambda route: route.continue_()
                                   if urlsplit(route.request.url).hostname == "127.0.0.1"
                                   or route.request.url.startswith("data:") else route.abort())
                     page = context.new_page()
                     for kind, url in kinds.items():
                         page.goto(base + url, wait_until="networkidle")
-                        path = args.out / f"{kind}-{screen}.png"
+                        path = args.out / f"{prefix_name}{kind}-{screen}.png"
                         page.screenshot(path=str(path), full_page=True)
                         print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
                         button = page.locator(".chathub-cta button[aria-haspopup=menu]")
                         if kind == "announcement-upcoming" and button.count():
                             button.click()  # the add-to-calendar menu, open
-                            path = args.out / f"{kind}-menu-{screen}.png"
+                            path = args.out / f"{prefix_name}{kind}-menu-{screen}.png"
                             page.screenshot(path=str(path))
                             print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
                         if kind == "recap" and screen == "desktop":
                             for paper in ("A4", "Letter"):
                                 pdf = page.pdf(format=paper, print_background=True)
-                                target = args.out / f"recap-{paper.lower()}.pdf"
+                                target = args.out / f"{prefix_name}recap-{paper.lower()}.pdf"
                                 target.write_bytes(pdf)
                                 pages = count_pages(pdf)
                                 print(f"{target.name}: {pages if pages is not None else '?'} pages")

@@ -187,7 +187,7 @@ def test_words_on_the_pages(make_hub):
     people = hub.html("people/")
     cell = people.select_one(".chathub-people-table tbody tr").find_all("td")[1]
     # Issue 14: the chats attended are listed by title (with their date and posts), not bare dates.
-    assert " ".join(cell.get_text().split()) == "1 chat: Leases in 2027 9 Jul 2026 · 1 post"
+    assert " ".join(cell.get_text().split()) == "1 chat: Leases in 2027 Jul 9, 2026 · 1 post"
     feed = _feed(hub.site)
     announcement = next(e for e in feed.entries if e.link.endswith("/leases/"))
     assert "A 45-minute chat on X" in announcement.summary and "minutes chat" not in announcement.summary

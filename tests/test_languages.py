@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import feedparser
 import icalendar
@@ -180,7 +181,7 @@ def test_the_kit_is_written_in_french_and_fits(make_hub):
         (i.label, i.weighted_length) for i in items if i.too_long]
     by_kind = {item.kind: item for item in items}
     assert by_kind["announce"].label == "Annonce"
-    assert by_kind["announce"].text.startswith("Joignez-vous à notre prochain clavardage #Locataires")
+    assert by_kind["announce"].text.startswith("Prochain clavardage #Locataires\u00a0: Les baux en 2027")
     assert "jeu. 9 juill. à 13 h 00 HAE (17 h 00 UTC)" in by_kind["announce"].text
     assert by_kind["email"].text.startswith("Objet\u00a0: Invitation\u00a0: Les baux en 2027")
     assert "Les questions" in by_kind["blog"].text
@@ -244,3 +245,20 @@ def test_posts_keep_their_own_language(make_hub):
             for ident in (english, french, unknown)}
     assert text[french]["lang"] == "fr"
     assert not text[english].has_attr("lang") and not text[unknown].has_attr("lang")
+
+
+def test_french_punctuation_in_an_archive_and_a_recap(make_hub):
+    """A medium before its alt text, and each bar of the chart, are written as French writes a
+    colon (a no-break space before it); English keeps its own."""
+    hub = make_hub({"timezone": "America/Toronto"})
+    hub.add_chat("baux", FRENCH.replace("2026-07-09", "2026-05-14"))
+    doc = Doc()
+    doc.post("guest_two", "A1 Trois ans #Locataires", 5, attachments={"media_keys": ["3_1"]})
+    document = doc.document()
+    document["includes"]["media"] = [{"media_key": "3_1", "type": "photo", "alt_text": "Plan de l’étage"}]
+    (hub.chats / "baux.tweets.json").write_text(json.dumps(document), encoding="utf-8")
+    hub.build()
+    media = hub.html("chats/baux/archive/").select_one(".chathub-post-media a")
+    assert media.get_text().startswith("Photo\u00a0: Plan de l’étage")
+    bars = [t.get_text() for t in hub.html("chats/baux/recap/").select(".chathub-chart-bars rect title")]
+    assert bars and all(re.fullmatch(r"\d+ h \d\d\u00a0: \d+ publications?", bar) for bar in bars), bars

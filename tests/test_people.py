@@ -46,9 +46,9 @@ def test_people_lists_everyone_with_their_chats_and_first_seen(make_hub):
     chats = [(a["href"], a.get_text()) for a in attended.find_all("a")]  # titles, not bare dates
     assert chats == [("../chats/april/archive/", "Leases in April"),
                      ("../chats/may/archive/", "Leases in 2027")]
-    assert [t.get_text() for t in attended.find_all("time")] == ["9 Apr 2026", "14 May 2026"]
+    assert [t.get_text() for t in attended.find_all("time")] == ["Apr 9, 2026", "May 14, 2026"]
     first = fran.find_all("td")[2].find("time")
-    assert first["datetime"] == "2026-04-09T17:03:00Z" and first.get_text() == "9 Apr 2026"
+    assert first["datetime"] == "2026-04-09T17:03:00Z" and first.get_text() == "Apr 9, 2026"
     assert fran.find_all("td")[3].get_text() == "3"
     assert rows["@jo"].find_all("td")[2].find("time")["datetime"] == "2026-05-14T17:04:00Z"
 

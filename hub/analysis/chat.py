@@ -31,6 +31,7 @@ ANSWER_NEAR_RE = re.compile(_PREFIX + r"(?:[^\W\d_][\w'’]{0,11}[\s,:]+){1,2}A(
 MAX_DEPTH = 4  # deeper replies are shown beside their parent, with "Replying to"
 TOP_CONTRIBUTORS = 10
 HIGHLIGHTS_PER_QUESTION = 3
+IMAGE_TYPES = frozenset({"photo", "animated_gif"})  # media that show a picture (videos aside)
 # Links to the networks' own posts and media are not "links shared".
 _SELF_URL = re.compile(r"^https?://(www\.|mobile\.)?(x|twitter)\.com/|^https?://pic\.(x|twitter)\.com/"
                        r"|^https?://(www\.)?bsky\.app/", re.I)
@@ -49,20 +50,9 @@ class Entry:
     reply_note: tuple[str, str] | None = None  # ("@handle", href) for "Replying to"
     quoted: Entry | None = None
     parent: Entry | None = field(default=None, repr=False)
-    chat_day: date | None = field(default=None, repr=False)  # the chat's date, in its zone
-
-    @property
-    def stamp(self) -> str:
-        """The local date and time to the second, with the zone: the time's tooltip."""
-        return self.local.strftime("%A %-d %B %Y, %H:%M:%S %Z")
-
-    @property
-    def clock(self) -> str:
-        """The local time as shown: ``13:06``, with the date when not on the chat's day."""
-        local = self.local
-        if local.date() == self.chat_day:
-            return f"{local.hour:02d}:{local.minute:02d}"  # as "%H:%M", without strftime's cost
-        return local.strftime("%-d %b, %H:%M")
+    # The chat's date, in its zone: a post of another day shows its date with its time. Pages
+    # write ``local`` in their language (``pages.post_format``).
+    chat_day: date | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -70,6 +60,8 @@ class Section:
     """One part of the archive: the introduction, a question, or the posts after the chat."""
 
     key: str  # "intro", "q1", "q2"…, "other"
+    # The question's text (the chat's, else its post's), or for "intro" and "other" an English
+    # message that pages translate; "" for a question known only by its number ("Question 3").
     title: str
     number: int | None = None
     question: Entry | None = None  # the host's or a moderator's question post (the first one)
@@ -93,6 +85,8 @@ class Figures:
     likes: int = 0
     impressions: int | None = None
     networks: dict[str, Figures] = field(default_factory=dict)  # per network, when there are several
+    images: int = 0  # photos and GIFs attached to those posts
+    images_without_alt: int = 0  # those of them without a text description (alt text)
 
 
 @dataclass
@@ -124,17 +118,24 @@ class Timeline:
     outside: int = 0  # posts before or after the charted span
 
     @property
-    def labels(self) -> list[str]:
-        """The local time of each minute, as HH:MM."""
+    def moments(self) -> list[datetime]:
+        """The local time of each minute (pages write it as their language's clock)."""
         zone, first = self.start.tzinfo, self.start.astimezone(UTC)
-        return [(first + timedelta(minutes=i)).astimezone(zone).strftime("%H:%M")
-                for i in range(len(self.counts))]
+        return [(first + timedelta(minutes=i)).astimezone(zone) for i in range(len(self.counts))]
 
     @property
-    def ticks(self) -> list[tuple[int, str]]:
+    def ticks(self) -> list[tuple[int, datetime]]:
         """Minutes to label on the time axis: every quarter hour (every hour on long charts)."""
         step = 15 if len(self.counts) <= 180 else 60
-        return [(i, label) for i, label in enumerate(self.labels) if int(label[3:]) % step == 0]
+        return [(i, moment) for i, moment in enumerate(self.moments) if moment.minute % step == 0]
+
+    @property
+    def marked(self) -> dict[int, list[str]]:
+        """The questions asked in each minute that has one: minute offset -> ["Q1"]."""
+        found: dict[int, list[str]] = {}
+        for minute, label in self.marks:
+            found.setdefault(minute, []).append(label)
+        return found
 
     @property
     def peak(self) -> int:
@@ -413,11 +414,11 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
     for post in posts:
         locate(post)
 
-    # Section titles are English here; templates translate them: {{ _(s.title) }} (phase B).
+    # The titles of "intro" and "other" are messages that pages translate (``_(s.title)``).
     sections = {"intro": Section("intro", N_("Welcome and introductions"))}
     for number in numbers:
         text = questions[number].text if number in questions else (
-            chosen[number].text if number in chosen else f"Question {number}")
+            chosen[number].text if number in chosen else "")
         sections[f"q{number}"] = Section(
             f"q{number}", text, number, question=entries[chosen[number].id] if number in chosen else None,
             questions=[entries[p.id] for p in every.get(number, ())])
@@ -525,6 +526,7 @@ def _count(posts: list[Post], visible: list[Post], identities: Mapping[str, str]
     # are more.
     reposts = sum(max(p.metrics.retweets, captured.get(p.id, 0)) for p in posts)
     reposts += sum(n for original, n in captured.items() if original not in shown)
+    images = [m for p in posts for m in p.media if m.type in IMAGE_TYPES]
     return Figures(
         posts=len(posts),
         participants=len({identity(p.author, identities) for p in posts}),
@@ -532,6 +534,8 @@ def _count(posts: list[Post], visible: list[Post], identities: Mapping[str, str]
         reposts=reposts,
         likes=sum(p.metrics.likes for p in posts),
         impressions=sum(impressions) if impressions else None,
+        images=len(images),
+        images_without_alt=sum(1 for m in images if not m.alt_text.strip()),
     )
 
 

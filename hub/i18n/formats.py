@@ -107,15 +107,16 @@ def _pattern(locale: str, style: str) -> str:
 
 
 def format_datetime(moment: datetime, style: str = "full", locale: LocaleLike = "en",
-                    at_time: str = AT_TIME, zone: bool = True) -> str:
+                    at_time: str = AT_TIME, zone: bool = True, seconds: bool = False) -> str:
     """Date and time of ``moment`` on its own wall clock, with its zone: ``full`` is "jeudi 10
     décembre 2026 à 13 h 00 HNE" (fr_CA) and "Thursday, December 10, 2026 at 13:00 EST" (en);
     ``long`` has no weekday; ``medium`` ("10 déc. 2026, 13 h 00 HNE") and ``short`` use the
-    locale's own pattern. ``at_time`` is the translated connector of the full and long styles."""
+    locale's own pattern. ``at_time`` is the translated connector of the full and long styles;
+    ``seconds`` adds the seconds to the time ("13 h 06 min 05 s" in fr_CA, "13:06:05")."""
     if style not in STYLES:
         raise ValueError(f"unknown date style {style!r}; use one of {', '.join(STYLES)}")
     day = format_date(moment, style, locale)
-    clock = format_time(moment, locale, zone=zone)
+    clock = format_time(moment, locale, zone=zone, seconds=seconds)
     if style in ("full", "long"):
         return at_time % {"date": day, "time": clock}
     return _pattern(_id(locale), style).replace("{1}", day).replace("{0}", clock)

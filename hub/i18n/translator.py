@@ -80,10 +80,11 @@ class Translator:
 
     # --- formats --------------------------------------------------------------------------
 
-    def datetime(self, moment: datetime, style: str = "full", zone: bool = True) -> str:
+    def datetime(self, moment: datetime, style: str = "full", zone: bool = True,
+                 seconds: bool = False) -> str:
         """Date, time and zone: "jeudi 10 décembre 2026 à 13 h 00 HNE" (``full``), ``long``,
-        ``medium`` ("10 déc. 2026, 13 h 00 HNE") or ``short``."""
-        return formats.format_datetime(moment, style, self.locale, self.at_time, zone)
+        ``medium`` ("10 déc. 2026, 13 h 00 HNE") or ``short``; ``seconds`` adds the seconds."""
+        return formats.format_datetime(moment, style, self.locale, self.at_time, zone, seconds)
 
     def date(self, moment: date | datetime, style: str = "full") -> str:
         """A date: a CLDR style (``full``, ``long``, ``medium``, ``short``) or skeleton (``MMMEd``)."""

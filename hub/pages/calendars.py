@@ -8,6 +8,7 @@ times a checkout sets), so rebuilds, and fresh clones, give the same bytes.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode, urlsplit
@@ -117,7 +118,8 @@ def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str,
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", icalendar.vText(" ".join(name.split())))
+    # Line breaks and runs of spaces go; a no-break space (French "#Tag : titre") stays.
+    calendar.add("x-wr-calname", icalendar.vText(re.sub(r"[ \t\r\n]+", " ", name).strip()))
     calendar.add("refresh-interval", icalendar.vDuration.from_ical("PT12H"),
                  parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
@@ -182,6 +184,6 @@ def files(hub: Hub) -> Iterator[Asset]:
     config = hub.config
     history = hub_history(hub)
     for chat in hub.published:
-        yield Asset(calendar_path(chat),
-                    make_calendar([chat], config, f"{chat.tag}: {chat.title}", history))
+        name = event_translator(chat, config).gettext("%(tag)s: %(title)s", tag=chat.tag, title=chat.title)
+        yield Asset(calendar_path(chat), make_calendar([chat], config, name, history))
     yield Asset(HUB_CALENDAR, make_calendar(hub.published, config, config.site_name, history))

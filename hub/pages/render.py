@@ -27,6 +27,7 @@ from ..resources import TEMPLATES
 from . import calendars
 from .networks import hashtag_links
 from .palette import hub_colours
+from .post_format import post_filters
 from .states import card_status, chat_state, time_until
 
 
@@ -143,6 +144,7 @@ class Renderer:
         )
         i18n_jinja.install(env, t)
         env.filters["time"] = _time_filter(t)
+        env.filters.update(post_filters(t))  # post_clock, post_stamp, metrics
         env.filters.update(
             markdown=render_markdown,
             iso=iso,

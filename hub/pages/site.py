@@ -47,16 +47,11 @@ def page_language(page: Page | None, hub: Hub) -> str:
 
 
 def render_page(renderer: Renderer, page: Page, hub: Hub) -> str:
-    """The HTML fragment that becomes the page's content, in the page's language: the link to
-    the page in the chat's other language (``chathub/_translation.html``), then the page."""
-    language = page_language(page, hub)
-    html = renderer.render(page.template, page.url, language, hub=hub, config=hub.config,
-                           page=page, **page.context)
-    if page.translation is not None:
-        link = renderer.render("chathub/_translation.html", page.url, language, hub=hub,
-                               config=hub.config, page=page, translation=page.translation)
-        html = link + html
-    return html
+    """The HTML fragment that becomes the page's content, in the page's language. (Its templates
+    place the link to the page in the chat's other language, ``chathub/_translation.html``,
+    under the title.)"""
+    return renderer.render(page.template, page.url, page_language(page, hub), hub=hub,
+                           config=hub.config, page=page, **page.context)
 
 
 def render_head(renderer: Renderer, page: Page | None, hub: Hub, url: str = "",

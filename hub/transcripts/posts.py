@@ -38,7 +38,9 @@ class User:
     # stores them in the instance's __dict__, which a frozen dataclass allows.
     @cached_property
     def at(self) -> str:
-        return f"@{self.handle}" if self.handle else "an unknown account"
+        """The mention, ``@handle``; "" for an account the network did not describe (pages then
+        say "an unknown account" in their language)."""
+        return f"@{self.handle}" if self.handle else ""
 
     @cached_property
     def display_name(self) -> str:
@@ -77,18 +79,6 @@ class Metrics(NamedTuple):
     def engagement(self) -> int:
         """What ranks the most engaging answers: likes, reposts, replies and quotes."""
         return self.likes + self.retweets + self.replies + self.quotes
-
-    @property
-    def summary(self) -> str:
-        """The counts a post shows, when not zero: ``3 replies · 2 reposts · 11 likes``."""
-        parts = []
-        if self.replies:
-            parts.append(f"{self.replies} repl{'y' if self.replies == 1 else 'ies'}")
-        if self.retweets:
-            parts.append(f"{self.retweets} repost{'' if self.retweets == 1 else 's'}")
-        if self.likes:
-            parts.append(f"{self.likes} like{'' if self.likes == 1 else 's'}")
-        return " · ".join(parts)
 
 
 class Segment(NamedTuple):

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -82,6 +83,42 @@ def url_prefix(hub: Hub) -> str:
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
+def build_variant(folder: Path, theme: dict[str, Any]) -> Path:
+    """The example hub built with ``theme`` merged into its ``mkdocs.yml`` theme (another
+    language, another palette), into ``folder``/site, with the browser tests' "now"."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(REPO / config.get("docs_dir", "docs"))
+    config["theme"] = {**config["theme"], **theme, "custom_dir": str(REPO / config["theme"]["custom_dir"])}
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "chathub" in plugin:
+            plugin["chathub"]["chats_dir"] = str(REPO / plugin["chathub"].get("chats_dir", "chats"))
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = folder / "site"
+    env = {**os.environ, "CHATHUB_NOW": NOW, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+                           str(folder / "mkdocs.yml"), "--site-dir", str(site)],
+                          cwd=folder, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"mkdocs build failed:\n{done.stdout}\n{done.stderr}"
+    return site
+
+
+@contextmanager
+def serving(site: Path, hub: Hub) -> Iterator[str]:
+    """A built site served on 127.0.0.1 (a free port) under the hub's URL prefix: its address."""
+    handler = type("Handler", (_SiteHandler,), {"prefix": url_prefix(hub)})
+    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name=f"site-{site.parent.name}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{url_prefix(hub)}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Serves the built site under its URL prefix, and 404.html for what is missing, as Pages does."""
 
@@ -121,16 +158,8 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(built_site: Path, example_hub: Hub) -> Iterator[str]:
     """The built hub served on 127.0.0.1 (a free port) by a threaded http.server."""
-    handler = type("Handler", (_SiteHandler,), {"prefix": url_prefix(example_hub)})
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(built_site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{url_prefix(example_hub)}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(built_site, example_hub) as address:
+        yield address
 
 
 def is_built(site: Path, url: str) -> bool:

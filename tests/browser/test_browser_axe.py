@@ -10,14 +10,8 @@ test that checks the list, so it cannot outlive its reason.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from datetime import datetime
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +24,7 @@ from chathub.model.chat import Hub
 from chathub.model.loader import load_hub
 from chathub.model.settings import load_config
 
-from .conftest import ALL_KINDS, LOCAL_HOST, NOW, SiteRoutes, _SiteHandler, url_of, url_prefix
+from .conftest import ALL_KINDS, NOW, SiteRoutes, build_variant, serving, url_of
 
 pytestmark = pytest.mark.browser
 
@@ -80,36 +74,13 @@ def chathubs_own(found: list[Violation]) -> list[Violation]:
 def french_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example hub built in French (``theme.language: fr``; its French chat stays French, its
     English chats stay English), into a temporary folder, once a session."""
-    folder = tmp_path_factory.mktemp("french-hub")
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(REPO / config.get("docs_dir", "docs"))
-    config["theme"] = {**config["theme"], "language": "fr",
-                       "custom_dir": str(REPO / config["theme"]["custom_dir"])}
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "chathub" in plugin:
-            plugin["chathub"]["chats_dir"] = str(REPO / plugin["chathub"].get("chats_dir", "chats"))
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    site = folder / "site"
-    env = {**os.environ, "CHATHUB_NOW": NOW, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-                           str(folder / "mkdocs.yml"), "--site-dir", str(site)],
-                          cwd=folder, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"mkdocs build failed:\n{done.stdout}\n{done.stderr}"
-    return site
+    return build_variant(tmp_path_factory.mktemp("french-hub"), {"language": "fr"})
 
 
 @pytest.fixture(scope="session")
 def french_url(french_site: Path, example_hub: Hub) -> Iterator[str]:
-    handler = type("Handler", (_SiteHandler,), {"prefix": url_prefix(example_hub)})
-    server = ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(french_site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="french-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{url_prefix(example_hub)}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(french_site, example_hub) as address:
+        yield address
 
 
 @pytest.fixture
@@ -149,6 +120,31 @@ def test_no_violation_of_chathubs_markup_in_french(visit_french, page_kinds, kin
     assert page.evaluate("document.documentElement.lang") in ("fr", "en")
     own = chathubs_own(violations(page))
     assert not own, f"{kind} (French hub): axe finds {len(own)}:\n" + "\n".join(map(str, own))
+
+
+def other_language_pages(hub: Hub) -> list[str]:
+    """The pages of the example hub's chats in another language than the hub's (its French
+    edition): announcement and invite kit, and archive and recap once it has a transcript."""
+    urls = []
+    for chat in hub.published:
+        if hub.config.language_of(chat).split("-")[0] != hub.config.language.split("-")[0]:
+            urls += [f"chats/{chat.slug}/", f"chats/{chat.slug}/invite/"]
+            if chat.transcript_path.exists():
+                urls += [f"chats/{chat.slug}/archive/", f"chats/{chat.slug}/recap/"]
+    return urls
+
+
+def test_the_example_hub_has_a_chat_in_french(example_hub):
+    assert "chats/tenants-leases-fr-2026-12-10/" in other_language_pages(example_hub)
+
+
+def test_no_violation_on_the_pages_of_a_french_chat_in_an_english_hub(visit, example_hub):
+    found = []
+    for url in other_language_pages(example_hub):
+        page = visit(url).page
+        assert page.evaluate("document.documentElement.lang") == "fr", url
+        found += [f"{url}: {v}" for v in chathubs_own(violations(page))]
+    assert not found, f"axe finds {len(found)}:\n" + "\n".join(found)
 
 
 def test_the_french_hub_is_french(visit_french, page_kinds):

@@ -45,10 +45,25 @@
     selection.addRange(range);
   }
 
+  /* One polite live region for the page: screen readers say "Copied" (a focused button's new
+     text alone is not always read out). */
+  var status = null;
+  function announce(message) {
+    if (!status) {
+      status = document.createElement("span");
+      status.className = "chathub-sr-only";
+      status.setAttribute("role", "status");
+      document.body.appendChild(status);
+    }
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+
   function say(button, message) {
     var label = button.getAttribute("data-chathub-label") || button.textContent;
     button.setAttribute("data-chathub-label", label);
     button.textContent = message;
+    announce(message);
     window.setTimeout(function () { button.textContent = label; }, 2000);
   }
 
