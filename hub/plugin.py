@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -16,11 +17,11 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils.yaml import yaml_load
 
-from .i18n.languages import writable
+from .i18n.languages import forget_catalogues, writable
 from .kit import texts as invite
 from .kit.check import check_kit
 from .model.chat import Hub
@@ -57,6 +58,35 @@ def set_html_lang(html: str, language: str) -> str:
     new = _LANG_ATTR.sub(value, tag, count=1) if _LANG_ATTR.search(tag) else tag[:5] + value + tag[5:]
     return html[: match.start()] + new + html[match.end():]
 MATERIAL_NOT_FOUND = "<h1>404 - Not found</h1>"  # the content of Material's 404.html
+# What Material's search takes out of every page's content once it has indexed it.
+_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def material_search(config: MkDocsConfig) -> Any:
+    """Material's search plugin, when the site has it and it is enabled (else None)."""
+    for plugin in config.plugins.values():
+        if (type(plugin).__module__.startswith("material.plugins.search")
+                and getattr(plugin.config, "enabled", True) and hasattr(plugin, "search_index")):
+            return plugin
+    return None
+
+
+def search_entries(search: Any, html: str, page: MkPage) -> list[dict[str, Any]]:
+    """The entries Material's search makes of a page whose content is ``html``: its own parser
+    and its own ``create_entry_for_section``, so they are what it would index itself."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    index = search.search_index
+    start = len(index.entries)
+    for section in parser.data:
+        if not section.is_excluded():
+            index.create_entry_for_section(section, page.toc, page.url, page)
+    entries = index.entries[start:]
+    del index.entries[start:]
+    return entries
 
 
 @contextmanager
@@ -142,9 +172,16 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.templates = ""  # fingerprint of the renderer's template files
         self.serving = False
         self.shared_key = ""  # fingerprint of the hub's settings and templates, for this build
-        self.cache: dict[tuple[str, str, str], str] = {}  # (src_uri, key, shared key) -> HTML
-        self.kept: dict[tuple[str, str, str], str] = {}  # the previous build's cache
+        # (src_uri, key, shared key) -> [HTML, search entries or None]
+        self.cache: dict[tuple[str, str, str], list[Any]] = {}
+        self.kept: dict[tuple[str, str, str], list[Any]] = {}  # the previous build's cache
         self.rendered: set[str] = set()  # pages rendered (not reused) in the current build
+        self.searched: set[str] = set()  # pages whose search entries were made (not reused)
+        # A chathub page's content reaches the theme (and search) as this placeholder; its HTML
+        # goes into the finished page (on_post_page), just before MkDocs writes it.
+        self.placeholder = f"<!--chathub:page:{secrets.token_hex(8)}-->"
+        self.search: Any = None  # Material's search plugin, when the site has it
+        self.restore_meta: dict[str, Any] = {}  # src_uri -> the page's own meta "search"
         self.frozen = False  # whether this plugin froze the garbage collector's objects
         self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
         self.problems: list[str] = []  # under serve: the errors of the last build, shown on every page
@@ -157,6 +194,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        forget_catalogues()  # a catalogue added under serve is found by the next build
         problem = zone_problem(self.config.timezone)
         if problem:
             raise PluginError(f"chathub: timezone: {problem}")
@@ -259,6 +297,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             files.remove(file)  # chat files and raw transcripts are never published
         self.pages = {}
         self.rendered = set()
+        self.searched = set()
+        self.search = material_search(config)
         self.kept, self.cache = self.cache, {}
         self.shared_key = fingerprint(self.templates, [
             (f.name, getattr(hub.config, f.name)) for f in fields(hub.config) if f.name != "now"])
@@ -297,7 +337,21 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig,
                         files: Files) -> str:
-        content = self._page_content(html, page)
+        """A chathub page's content is a placeholder until its file is written (so no page's
+        HTML waits in memory for the others, and search never parses it); other pages get the
+        upcoming chats. Under serve, the problems to fix go above every page."""
+        assert self.hub is not None
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            content = self.placeholder
+        elif UPCOMING_MARKER in html:
+            upcoming = self.renderer.render(
+                "chathub/upcoming.html", page.url, self.hub.config.language, hub=self.hub,
+                config=self.hub.config, **upcoming_view(self.hub),
+            )
+            content = html.replace(UPCOMING_MARKER, upcoming)
+        else:
+            content = html
         if self.problems:  # under serve: what to fix, above the last good page
             try:
                 notice = self.renderer.render("chathub/problems.html", page.url, problems=self.problems,
@@ -307,27 +361,23 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             content = notice + content
         return content
 
-    def _page_content(self, html: str, page: MkPage) -> str:
-        assert self.hub is not None
-        spec = self.pages.get(page.file.src_uri)
-        if spec is None:
-            if UPCOMING_MARKER in html:
-                upcoming = self.renderer.render(
-                    "chathub/upcoming.html", page.url, self.hub.config.language, hub=self.hub,
-                    config=self.hub.config, **upcoming_view(self.hub),
-                )
-                html = html.replace(UPCOMING_MARKER, upcoming)
-            return html
+    def _cached(self, spec: Page) -> list[Any]:
+        """The page's [HTML, search entries] (entries None until made): rendered now, or under
+        serve kept from the last build when none of the page's inputs changed."""
         if not (self.serving and spec.key):
-            self.rendered.add(spec.src_uri)
-            return self._render(spec)
+            cache_key = (spec.src_uri, "", "")
+            found = self.cache.get(cache_key)
+            if found is None:
+                self.rendered.add(spec.src_uri)
+                found = self.cache[cache_key] = [self._render(spec), None]
+            return found
         cache_key = (spec.src_uri, spec.key, self.shared_key)
-        html = self.kept.get(cache_key)
-        if html is None:
-            html = self._render(spec)
+        found = self.cache.get(cache_key) or self.kept.get(cache_key)
+        if found is None:
+            found = [self._render(spec), None]
             self.rendered.add(spec.src_uri)
-        self.cache[cache_key] = html
-        return html
+        self.cache[cache_key] = found
+        return found
 
     def _render(self, spec: Page) -> str:
         assert self.hub is not None
@@ -336,18 +386,61 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         except HubError as exc:
             raise PluginError(f"chathub: {exc}") from None
 
+    @event_priority(100)  # before search indexes the page and the theme renders it
+    def on_page_context(self, context: dict[str, Any], *, page: MkPage, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        """A chathub page is rendered here, one page at a time, and kept only until its file is
+        written. Material's search gets a searchable page's entries from chathub (made once by
+        its own parser, and under serve kept with the page's HTML), and skips the page itself."""
+        spec = self.pages.get(page.file.src_uri)
+        if spec is None:
+            return context
+        found = self._cached(spec)
+        content = page.content or ""
+        if "<h1" in found[0]:  # the theme writes a page title when the content has no <h1>
+            page.content = content = content.replace(self.placeholder, self.placeholder + "<!--<h1-->")
+        if not spec.searchable:
+            return context
+        if self.search is None:  # another search plugin: it reads the page's real content
+            page.content = self._fill(content, found[0])
+            return context
+        entries = found[1]
+        if entries is None:
+            entries = search_entries(self.search, self._fill(content, found[0]), page)
+            self.searched.add(spec.src_uri)
+            if not self.problems:  # entries made with the problems notice are not kept
+                found[1] = entries
+        self.search.search_index.entries.extend(dict(entry) for entry in entries)
+        self.restore_meta[spec.src_uri] = page.meta.get("search")
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return context
+
+    def _fill(self, output: str, html: str) -> str:
+        """``output`` with the page's content in its placeholder's place."""
+        return output.replace(self.placeholder + "<!--<h1-->", html).replace(self.placeholder, html)
+
+    @event_priority(50)  # the whole page, before any other plugin sees it
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         """chathub's head tags and assets go into the finished page, so no theme template that a
         hub overrides (main.html, base.html, a partial) can drop them. A chathub page's ``<html
         lang>`` is its own language: Material writes the hub's (``theme.language``), and a French
-        chat in an English hub has French pages."""
+        chat in an English hub has French pages. Then the page's content takes its placeholder's
+        place."""
         if self.hub is None:
             return output
         spec = self.pages.get(page.file.src_uri)
         output = insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
-        if spec is not None:
-            output = set_html_lang(output, writable(page_language(spec, self.hub)).tag)
-        return output
+        if spec is None:
+            return output
+        output = set_html_lang(output, writable(page_language(spec, self.hub)).tag)
+        if spec.src_uri in self.restore_meta:
+            page.meta["search"] = self.restore_meta.pop(spec.src_uri)
+        html = self._cached(spec)[0]
+        if not (self.serving and spec.key):  # kept only while the page is built
+            self.cache.pop((spec.src_uri, "", ""), None)
+        if self.search is not None and "data-search-" in html:
+            html = _SEARCH_ATTRIBUTES.sub("", html)  # as search does to every page's content
+        return self._fill(output, html)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:

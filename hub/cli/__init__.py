@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..capture.faults import REDACTOR
+from ..i18n.languages import forget_catalogues
 from ..model.problems import HubError
 from ..model.settings import ConfigError
 from ..transcripts.store import TranscriptError
@@ -33,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run chathub with ``argv`` (default: the command line); return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    forget_catalogues()  # catalogues are looked for once per command (or build)
     try:
         return int(args.run(args) or 0)
     except (ConfigError, HubError) as exc:

@@ -25,15 +25,34 @@ SOURCE_LANGUAGE = "en"  # the language of the msgids: what chathub writes withou
 CATALOGUE_DIRS: list[Path] = [LOCALES]
 
 
+_FOUND: dict[tuple[Path, ...], dict[str, Path]] = {}  # catalogue_files() by CATALOGUE_DIRS
+
+
+def forget_catalogues() -> None:
+    """Look for catalogues on disk again at the next ``catalogue_files()`` (each build does, so a
+    catalogue added under ``mkdocs serve`` is found; an edited one is compiled again anyway)."""
+    _FOUND.clear()
+
+
 def catalogue_files() -> dict[str, Path]:
     """Every catalogue chathub has, by its folder name (``en``, ``fr_CA``). English, the
-    language of the messages themselves, is always there (its file may be missing)."""
+    language of the messages themselves, is always there (its file may be missing).
+
+    Kept until ``forget_catalogues()``: a page asks for its language's catalogue many times,
+    and looking through the folders each time took a tenth of a build."""
+    dirs = tuple(Path(folder) for folder in CATALOGUE_DIRS)
+    kept = _FOUND.get(dirs)
+    if kept is None:
+        kept = _FOUND[dirs] = _find_catalogues(dirs)
+    return dict(kept)
+
+
+def _find_catalogues(dirs: tuple[Path, ...]) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for folder in CATALOGUE_DIRS:
-        for po in sorted(Path(folder).glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for folder in dirs:
+        for po in sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
             found.setdefault(po.parent.parent.name, po)
-    found.setdefault(SOURCE_LANGUAGE, Path(CATALOGUE_DIRS[0]) / SOURCE_LANGUAGE / "LC_MESSAGES"
-                     / f"{DOMAIN}.po")
+    found.setdefault(SOURCE_LANGUAGE, dirs[0] / SOURCE_LANGUAGE / "LC_MESSAGES" / f"{DOMAIN}.po")
     return found
 
 
