@@ -638,6 +638,52 @@ _NESTED = (f"values are nested more than {MAX_NESTING} levels deep; a chat file 
            "than four (a mapping of lists of mappings)")
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml's, where PyYAML was built with it
+_FAST_BRACKETS = 100  # more brackets than this, and the pure-Python composer (which stops deep nesting)
+_FLOW_QUOTED = re.compile(r'([\[{,:]\s*)"(?:[^"\\\n]|\\.)*"')  # a double-quoted item of a flow collection
+
+
+def _libyaml_reads_alike(text: str) -> bool:
+    """Whether libyaml reads the text as PyYAML's own composer does. They differ on a ``?`` in a
+    flow collection (``[Do you drive?]`` is a list to libyaml, an error to PyYAML), on tabs and
+    on characters PyYAML's reader refuses; a flow collection over several lines is left to PyYAML."""
+    if (text.count("[") + text.count("{") > _FAST_BRACKETS or "\t" in text
+            or yaml.reader.Reader.NON_PRINTABLE.search(text)):
+        return False
+    for line in text.splitlines():
+        if "[" not in line and "{" not in line and "]" not in line and "}" not in line:
+            continue
+        rest = _FLOW_QUOTED.sub(r"\1", line)
+        if "?" in rest or rest.count("[") != rest.count("]") or rest.count("{") != rest.count("}"):
+            return False
+    return True
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The YAML document's node tree, every node with its line and column.
+
+    libyaml's composer (``CSafeLoader``, about fifteen times faster) reads a well-formed file
+    that it reads as PyYAML does; anything it refuses is composed again by PyYAML's own, so every
+    problem keeps the message and the place it has always had (the two give nodes the same
+    marks). A file with many brackets, which could nest deeply enough to exhaust libyaml's C
+    recursion, skips libyaml too."""
+    if _FAST_LOADER is not None and _libyaml_reads_alike(text):
+        try:
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except Exception:  # the pure composer below says what is wrong, and where
+            pass
+        else:
+            scalars = _scalars(root) if root is not None else []
+            # An empty value: libyaml places it where the next token starts, PyYAML where the
+            # key ended (where a problem with it is reported), so PyYAML composes that file.
+            if not any(node.style == "" and not node.value for node in scalars):
+                for node in scalars:
+                    if node.style == "":  # libyaml's plain scalars; PyYAML's have None
+                        node.style = None
+                return root
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def _nesting_problem(text: str) -> tuple[int, int, str] | None:
     """Where values nest deeper than a chat file can mean, found from the parser's events (without
     recursion, unlike the composer, which a few thousand brackets exhaust)."""
@@ -750,7 +796,7 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     if text is None:
         return None, problems
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError as exc:
         problems.add(shown, *_yaml_error(exc, text))
         return None, problems

@@ -1,0 +1,146 @@
+"""The build's fast paths give what the slow ones gave: libyaml's composer the same nodes and
+the same located problems as PyYAML's, Material's search the same entries for chathub's pages,
+and chathub's pages the same HTML, whichever way they are rendered. (Timing lives in
+``./dev bench``, never here.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from chatdoc import Doc
+from conftest import CHAT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chathub.model.loader import compose_yaml
+
+
+def _shape(node: yaml.Node | None) -> object:
+    """Everything chathub reads of a node tree: kinds, tags, values, scalars' styles, and marks
+    (where every node starts, and where scalars end)."""
+    if node is None:
+        return None
+    where = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.style, where, node.end_mark.line, node.end_mark.column)
+    if isinstance(node, yaml.SequenceNode):
+        return ("seq", node.tag, where, [_shape(n) for n in node.value])
+    return ("map", node.tag, where, [(_shape(k), _shape(v)) for k, v in node.value])
+
+
+def _pure(text: str) -> object:
+    try:
+        return _shape(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+    except RecursionError:
+        return ("recursion",)
+
+
+def _fast(text: str) -> object:
+    try:
+        return _shape(compose_yaml(text))
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+    except RecursionError:
+        return ("recursion",)
+
+
+PIECES = ["title: ", "hashtag: ", "questions:\n", "  - ", "host: ", "{handle: ", "[", "]", "{", "}",
+          ", ", ": ", '"', "'", "?", "Do you drive", "@name", "#Tag", "\n", "  ", "é", "ü 😀",
+          "2026-03-08 01:30", "60", "true", "null", "|\n  text\n", "# comment", "\t", "&a ", "*a",
+          "!!str ", "- ", "\x85", "\x07"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_libyaml_composes_what_pyyaml_composes_or_pyyaml_says_why_not(pieces):
+    text = "".join(pieces)
+    assert _fast(text) == _pure(text)
+
+
+@pytest.mark.parametrize("text", [
+    "title: [Do you drive?]\nhashtag: x\n",
+    "title: \"unclosed\nhashtag: x\n",
+    "host: {handle: @name}\n",
+    "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "title: ok\n\x07bad: 1\n",
+    "questions:\n  - one\n - two\n",
+])
+def test_a_file_libyaml_would_read_differently_or_refuse_gets_pyyaml_s_answer(text):
+    assert _fast(text) == _pure(text)
+
+
+def test_chat_file_problems_are_still_located(make_hub, run_cli):
+    tiny = make_hub()
+    tiny.add_chat("broken", 'title: "A chat"\nhashtag: "#Tenants"\nstart: 2026-07-09 13:00\n'
+                  'host: {handle: "@HostCo"}\nduration: "sixty"\nquestions:\n  - [Do you drive?]\n')
+    code, _, err = run_cli("check")
+    assert code != 0
+    assert "chats/broken.yml:7:" in err and "malformed YAML" in err
+
+
+# --- search entries --------------------------------------------------------------------------
+
+def _hub_with_a_past_chat(make_hub):
+    tiny = make_hub()
+    tiny.add_chat("may", CHAT.replace("2026-07-09", "2026-05-14"))
+    doc = Doc(Doc().start.replace(month=5, day=14))
+    question = doc.post("HostCo", "Q1 How long a lease would you sign? #Tenants", 5)
+    doc.post("fran", "A1 five years, said in May #Tenants", 6, likes=3, reply_to=question)
+    doc.post("guest", "A1 it depends on the floor plan #Tenants", 7)
+    doc.write(tiny.chats, "may")
+    return tiny
+
+
+def _material_entries(tiny, url: str) -> list[dict]:
+    """What Material's search makes of the page as written (its parser over the page's
+    content, as it would have run on the page itself)."""
+    from bs4 import BeautifulSoup
+    from material.plugins.search.plugin import Parser
+
+    html = (tiny.site / url / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.select_one("article.md-content__inner")
+    assert article is not None
+    inner = html[html.index(">", html.index('<article class="md-content__inner')) + 1:]
+    inner = inner[:inner.rindex("</article>")]
+    parser = Parser()
+    parser.feed(inner)
+    parser.close()
+    return [s for s in parser.data if not s.is_excluded()]
+
+
+def test_search_finds_announcements_and_recaps_by_their_words(make_hub):
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.build()
+    index = json.loads((tiny.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    by_location = {d["location"]: d for d in docs}
+    assert any(loc.startswith("chats/may/") and "/recap/" not in loc for loc in by_location)
+    recap = [d for d in docs if d["location"].startswith("chats/may/recap/")]
+    assert recap, "the recap is searchable"
+    assert any("five years" in d["text"] for d in recap)  # a highlight is found by its words
+    assert not any(d["location"].startswith("chats/may/archive/") for d in docs)  # archives are not
+    assert not any(d["location"].startswith("chats/may/invite/") for d in docs)
+    announcement = [d for d in docs if d["location"].startswith("chats/may/")
+                    and not d["location"].startswith(("chats/may/recap/", "chats/may/archive/"))]
+    assert any("How long a lease" in d["text"] or "How long a lease" in d["title"] for d in announcement)
+
+
+@pytest.mark.parametrize("page", ["chats/may/", "chats/may/recap/"])
+def test_search_entries_are_the_ones_material_makes_of_the_page(make_hub, page):
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.build()
+    index = json.loads((tiny.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    ours = [d for d in index["docs"] if d["location"].split("#")[0] == page]
+    sections = _material_entries(tiny, page)
+    assert len(ours) == len(sections) > 0
+    for entry, section in zip(ours, sections, strict=True):
+        assert entry["text"] == "".join(section.text).strip()
+        if section.title:
+            assert entry["title"] == "".join(section.title).strip()
+        if section.id:
+            assert entry["location"] == f"{page}#{section.id}"
