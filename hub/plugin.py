@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
+import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -34,6 +36,7 @@ from .pages.listing import upcoming_view
 from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
 from .pages.site import page_language, plan_site, render_head, render_page
+from .resources import THEME_TEMPLATES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -58,6 +61,10 @@ def set_html_lang(html: str, language: str) -> str:
     new = _LANG_ATTR.sub(value, tag, count=1) if _LANG_ATTR.search(tag) else tag[:5] + value + tag[5:]
     return html[: match.start()] + new + html[match.end():]
 MATERIAL_NOT_FOUND = "<h1>404 - Not found</h1>"  # the content of Material's 404.html
+KEPT_TEMPLATE = "chathub_kept.html"  # in THEME_TEMPLATES: a page whose finished HTML is kept
+# Plugins known to leave a chathub page's finished HTML to its inputs (under serve, a page whose
+# inputs did not change is written as it was, without the theme): with any other, it is built.
+_KNOWN_PLUGINS = {"chathub", "search", "material/search"}
 # What Material's search takes out of every page's content once it has indexed it.
 _SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
@@ -69,6 +76,39 @@ def material_search(config: MkDocsConfig) -> Any:
                 and getattr(plugin.config, "enabled", True) and hasattr(plugin, "search_index")):
             return plugin
     return None
+
+
+def theme_files_key(dirs: list[str]) -> str:
+    """A fingerprint of the files in the theme's folders (path, size, modification time), but for
+    hidden folders (Material's thousands of icons, which no edit of a hub changes)."""
+    digest = hashlib.sha256()
+    for folder in dirs:
+        for where, subdirs, names in os.walk(folder):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))  # Material's .icons
+            for name in sorted(names):
+                info = os.stat(os.path.join(where, name))
+                digest.update(f"{where}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:20]
+
+
+def _config_view(config: MkDocsConfig) -> str:
+    """What of the config a theme may read, as text (the plugins' own state left out)."""
+    theme = repr(sorted((key, repr(value)) for key, value in config.theme.items()))
+    return repr([*sorted((key, repr(value)) for key, value in config.items()
+                         if key not in ("plugins", "theme")), ("theme", theme)])
+
+
+def _nav_view(items: list[Any]) -> list[Any]:
+    """The nav as titles, URLs and sections: every page's sidebar and header show it."""
+    return [(type(item).__name__, item.title, getattr(item, "url", None),
+             _nav_view(getattr(item, "children", None) or [])) for item in items]
+
+
+def _place_view(page: MkPage) -> str:
+    """What the theme shows of a page besides its content: its title, meta, place in the nav."""
+    return repr((page.title, page.url, sorted((k, repr(v)) for k, v in page.meta.items()),
+                 [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)],
+                 [a.title for a in page.ancestors], page.is_homepage))
 
 
 def search_entries(search: Any, html: str, page: MkPage) -> list[dict[str, Any]]:
@@ -182,6 +222,13 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.placeholder = f"<!--chathub:page:{secrets.token_hex(8)}-->"
         self.search: Any = None  # Material's search plugin, when the site has it
         self.restore_meta: dict[str, Any] = {}  # src_uri -> the page's own meta "search"
+        # Under serve: a page's finished HTML around its content, (before, after), by the page's
+        # cache key and everything the theme reads (nav, config, theme files, the page's place).
+        self.frames: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.kept_frames: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.theme_key = ""  # fingerprint of the config, the theme's files and the nav, this build
+        self.reused: dict[str, tuple[Any, ...]] = {}  # src_uri -> frame key, pages the theme skips
+        self.kit_checks: dict[str, Problems] = {}  # under serve: each chat's kit problems, by its inputs
         self.frozen = False  # whether this plugin froze the garbage collector's objects
         self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
         self.problems: list[str] = []  # under serve: the errors of the last build, shown on every page
@@ -204,6 +251,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         warning = fixed_offset_warning(self.config.timezone)
         if warning:
             log.info(f"chathub: timezone: {warning}")
+        if str(THEME_TEMPLATES) not in config.theme.dirs:
+            config.theme.dirs.append(str(THEME_TEMPLATES))
         custom = config.theme.custom_dir
         renderer = Renderer([Path(custom)] if custom else [])
         templates = renderer.templates_key()
@@ -257,12 +306,25 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         else:  # a quick preview: no chat file or transcript is read
             hub, problems = Hub(hub_config), Problems()
             log.info("chathub: enabled: false: no chat is read; the chat pages are notices")
+        settings = fingerprint(self.templates, [
+            (f.name, getattr(hub_config, f.name)) for f in fields(hub_config) if f.name != "now"])
+        checked: dict[str, Problems] = {}
         for chat in hub.chats:  # what chathub check calls an error fails the build too
-            try:
-                problems.extend(check_kit(chat, hub.config))
-            except HubError as exc:  # a broken kit template (theme_overrides/): its error once
-                for problem in exc.problems:
-                    problems.append(problem)
+            # Under serve, a chat whose file, settings and templates did not change is not checked again.
+            key = fingerprint(settings, repr(chat), chat.source.read_bytes()) if self.serving else ""
+            found = self.kit_checks.get(key) if key else None
+            if found is None:
+                found = Problems()
+                try:
+                    found.extend(check_kit(chat, hub.config))
+                except HubError as exc:  # a broken kit template (theme_overrides/): its error once
+                    for problem in exc.problems:
+                        found.append(problem)
+            if key:
+                checked[key] = found
+            for problem in found.items:
+                problems.append(problem)
+        self.kit_checks = checked
         url_warning = site_url_warning(hub_config)
         if url_warning:
             log.info(f"chathub: {url_warning}")
@@ -299,6 +361,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.rendered = set()
         self.searched = set()
         self.search = material_search(config)
+        self.kept_frames, self.frames, self.reused = self.frames, {}, {}
         self.kept, self.cache = self.cache, {}
         self.shared_key = fingerprint(self.templates, [
             (f.name, getattr(hub.config, f.name)) for f in fields(hub.config) if f.name != "now"])
@@ -327,12 +390,26 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._thaw()
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Under serve: what every page's theme depends on, to know which pages' finished HTML
+        can be written as it was (none when a plugin chathub does not know is at work)."""
+        self.theme_key = ""
+        if self.serving and set(config.plugins) <= _KNOWN_PLUGINS:
+            self.theme_key = fingerprint(theme_files_key(config.theme.dirs), _config_view(config),
+                                         _nav_view(nav.items))
+        return nav
+
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
                          files: Files) -> str:
         spec = self.pages.get(page.file.src_uri)
         if spec is None:
             return markdown
         page.meta.update(title=str(escape(spec.title)), search={"exclude": not spec.searchable})
+        if self.theme_key and spec.key and not self.problems:
+            frame_key = (spec.src_uri, spec.key, self.shared_key, self.theme_key, _place_view(page))
+            if frame_key in self.kept_frames:
+                self.reused[spec.src_uri] = frame_key
+                page.meta["template"] = KEPT_TEMPLATE
         return ""
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig,
@@ -425,22 +502,38 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         hub overrides (main.html, base.html, a partial) can drop them. A chathub page's ``<html
         lang>`` is its own language: Material writes the hub's (``theme.language``), and a French
         chat in an English hub has French pages. Then the page's content takes its placeholder's
-        place."""
+        place. Under serve, a page none of whose inputs changed is written as it was."""
         if self.hub is None:
             return output
         spec = self.pages.get(page.file.src_uri)
+        if spec is not None and spec.src_uri in self.restore_meta:
+            page.meta["search"] = self.restore_meta.pop(spec.src_uri)
+        frame_key = self.reused.get(page.file.src_uri)
+        if spec is not None and frame_key is not None:
+            before, after = self.frames[frame_key] = self.kept_frames[frame_key]
+            return before + self._content(spec) + after
         output = insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
         if spec is None:
             return output
         output = set_html_lang(output, writable(page_language(spec, self.hub)).tag)
-        if spec.src_uri in self.restore_meta:
-            page.meta["search"] = self.restore_meta.pop(spec.src_uri)
-        html = self._cached(spec)[0]
+        html = self._content(spec)
         if not (self.serving and spec.key):  # kept only while the page is built
             self.cache.pop((spec.src_uri, "", ""), None)
-        if self.search is not None and "data-search-" in html:
-            html = _SEARCH_ATTRIBUTES.sub("", html)  # as search does to every page's content
+        if self.theme_key and spec.key and not self.problems:
+            output = output.replace(self.placeholder + "<!--<h1-->", self.placeholder)
+            parts = output.split(self.placeholder)
+            if len(parts) == 2:
+                frame_key = (spec.src_uri, spec.key, self.shared_key, self.theme_key, _place_view(page))
+                self.frames[frame_key] = (parts[0], parts[1])
         return self._fill(output, html)
+
+    def _content(self, spec: Page) -> str:
+        """The page's content as it is written: Material's search takes its data-search-*
+        attributes out of every page it indexes."""
+        html = self._cached(spec)[0]
+        if self.search is not None and "data-search-" in html:
+            html = _SEARCH_ATTRIBUTES.sub("", html)
+        return html
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:

@@ -144,3 +144,73 @@ def test_search_entries_are_the_ones_material_makes_of_the_page(make_hub, page):
             assert entry["title"] == "".join(section.title).strip()
         if section.id:
             assert entry["location"] == f"{page}#{section.id}"
+
+
+# --- serve rebuilds ------------------------------------------------------------------------------
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def _serve_build(tiny, site_dir, started: list) -> object:
+    """One build as `mkdocs serve` runs it (config loaded again, plugin kept, serve's site_url)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(tiny.root / "mkdocs.yml"), site_dir=str(site_dir))
+    config.site_url = "http://127.0.0.1:8000/"
+    if not started:
+        config.plugins.on_startup(command="serve", dirty=False)
+        started.append(True)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=False)
+    return config.plugins["chathub"]
+
+
+def _fresh_build(tiny, site_dir) -> None:
+    """The same hub built by a new serve session (nothing kept)."""
+    import chathub.analysis.community as community
+    import chathub.pages.calendars as calendars
+
+    community._KEEP.clear()
+    calendars._KEPT.clear()
+    _serve_build(tiny, site_dir, [])
+
+
+def test_serve_rebuilds_write_what_a_fresh_build_writes(make_hub, tmp_path):
+    """Pages kept from the last build (their HTML, their theme around it, their search entries,
+    their calendars) are byte for byte what building them again gives, after edits of a chat file,
+    of a transcript and of a template override."""
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.add_chat("june", CHAT.replace("2026-07-09", "2026-06-04").replace("Leases in 2027", "June"))
+    served, fresh = tmp_path / "served", tmp_path / "fresh"
+    started: list = []
+    plugin = _serve_build(tiny, served, started)
+    assert plugin.rendered and plugin.searched
+    plugin = _serve_build(tiny, served, started)
+    assert plugin.rendered == set() and plugin.searched == set() and plugin.reused
+    path = tiny.chats / "june.yml"
+    path.write_text(path.read_text().replace("Why we **host** this chat.", "Why we *really* host it."))
+    plugin = _serve_build(tiny, served, started)
+    assert "chats/june/index.md" in plugin.rendered
+    assert "chats/may/archive/index.md" in plugin.reused  # another chat's pages are kept
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
+    transcript = tiny.chats / "may.tweets.json"
+    transcript.write_text(transcript.read_text().replace("five years", "six years"))
+    plugin = _serve_build(tiny, served, started)
+    assert "chats/may/archive/index.md" in plugin.rendered
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
+    assert "six years" in (served / "chats" / "may" / "archive" / "index.html").read_text()
+    override = tiny.root / "theme_overrides" / "main.html"
+    override.parent.mkdir(exist_ok=True)
+    override.write_text('{% extends "base.html" %}\n{% block footer %}<p>Edited footer</p>{% endblock %}\n')
+    config = yaml.safe_load((tiny.root / "mkdocs.yml").read_text())
+    config["theme"]["custom_dir"] = "theme_overrides"
+    (tiny.root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    plugin = _serve_build(tiny, served, started)
+    assert not plugin.reused  # the theme changed: every page goes through it again
+    assert "Edited footer" in (served / "chats" / "may" / "archive" / "index.html").read_text()
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)

@@ -16,13 +16,13 @@ from urllib.parse import quote, urlencode, urlsplit
 import icalendar
 
 from .. import __version__
-from ..i18n.languages import writable
+from ..i18n.languages import catalogue_files, writable
 from ..i18n.translator import Translator, translator_for
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
 from .networks import hashtag_links
-from .page import Asset, network_list
+from .page import Asset, fingerprint, network_list
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
@@ -180,10 +180,37 @@ def microsoft365_calendar_url(chat: Chat, config: HubConfig) -> str:
     return f"https://outlook.office.com/calendar/0/deeplink/compose?{_outlook_query(chat, config)}"
 
 
+# Calendars made by the last build (under mkdocs serve, the plugin builds again and again), by a
+# fingerprint of everything they are made of: a rebuild makes again only those whose input changed.
+_KEPT: dict[str, bytes] = {}
+
+
+def _inputs_key(chats: list[Chat], config: HubConfig, name: str, history: History) -> str:
+    """A fingerprint of a calendar's inputs: its chats, the hub's settings (not the clock, which a
+    calendar never shows), the files' dates and the catalogues (an event is written in its chat's
+    language)."""
+    catalogues = [(str(path), path.stat().st_mtime_ns) if path.is_file() else str(path)
+                  for path in catalogue_files().values()]
+    settings = {k: v for k, v in vars(config).items() if k != "now"}
+    return fingerprint(PRODID, name, [(repr(chat), stamp(chat, history)) for chat in chats],
+                       repr(sorted(settings.items())), catalogues,
+                       os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
 def files(hub: Hub) -> Iterator[Asset]:
+    global _KEPT
     config = hub.config
     history = hub_history(hub)
-    for chat in hub.published:
-        name = event_translator(chat, config).gettext("%(tag)s: %(title)s", tag=chat.tag, title=chat.title)
-        yield Asset(calendar_path(chat), make_calendar([chat], config, name, history))
-    yield Asset(HUB_CALENDAR, make_calendar(hub.published, config, config.site_name, history))
+    made: dict[str, bytes] = {}
+    wanted = [(calendar_path(chat), [chat],
+               event_translator(chat, config).gettext("%(tag)s: %(title)s", tag=chat.tag, title=chat.title))
+              for chat in hub.published]
+    wanted.append((HUB_CALENDAR, list(hub.published), config.site_name))
+    for path, chats, name in wanted:
+        key = _inputs_key(chats, config, name, history)
+        content = _KEPT.get(key)
+        if content is None:
+            content = make_calendar(chats, config, name, history)
+        made[key] = content
+        yield Asset(path, content)
+    _KEPT = made
