@@ -371,7 +371,10 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
             self.pages[page.src_uri] = page
         for asset in self.site.assets:
-            files.append(File.generated(config, asset.path, content=asset.content))
+            if asset.source is not None:
+                files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+            else:
+                files.append(File.generated(config, asset.path, content=asset.content))
         return files
 
     def _fallback(self, hub: Hub) -> tuple[Hub, Site]:

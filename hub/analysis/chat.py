@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from sys import intern
 from urllib.parse import urlsplit
 
 from ..i18n.translator import N_
@@ -399,11 +400,11 @@ def analyze(chat: Chat, document: Document, hide: frozenset[str] | set[str] = fr
         entry = entries[post.id]
         parent = by_id.get(post.reply_to or "")
         if post.id in question_ids:
-            entry.how, key = "question", f"q{question_ids[post.id]}"
+            entry.how, key = "question", intern(f"q{question_ids[post.id]}")
         elif (number := label_of(post)) is not None:
-            entry.how, key = "label", f"q{number}"
+            entry.how, key = "label", intern(f"q{number}")
         elif (number := _question_ancestor(post, known, question_ids)) is not None:
-            entry.how, key = "reply", f"q{number}"
+            entry.how, key = "reply", intern(f"q{number}")
         elif parent is not None and parent.created_at <= post.created_at and depth < 500:
             entry.how, key = "thread", locate(parent, depth + 1)
         else:

@@ -136,15 +136,15 @@ def files(hub: Hub) -> Iterator[Asset]:
     for spec in card_specs(hub):
         name = f"{spec.key}.png"
         used.add(name)
-        yield Asset(spec.path, _cached_png(folder / name, spec))
+        path = folder / name
+        if path.is_file():  # copied from the cache by MkDocs: a hub's cards are never all in memory
+            yield Asset(spec.path, b"", source=path)
+        else:
+            yield Asset(spec.path, _cached_png(path, spec))
     _prune(folder, used)
 
 
 def _cached_png(path: Path, spec: CardSpec) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
     data = draw_card(spec)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.lists import format_list
@@ -54,10 +55,18 @@ class Translation:
 
 @dataclass
 class Asset:
-    """A non-HTML file chathub generates (calendar, feed, script)."""
+    """A non-HTML file chathub generates (calendar, feed, script). ``source``, when set, is a file
+    that already holds the bytes (a social card in the cache): it is copied, never held in memory."""
 
     path: str
     content: str | bytes
+    source: Path | None = None
+
+    def data(self) -> bytes:
+        """The file's bytes."""
+        if self.source is not None:
+            return self.source.read_bytes()
+        return self.content.encode() if isinstance(self.content, str) else self.content
 
 
 @dataclass

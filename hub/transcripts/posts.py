@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from ..model.safe_urls import http_url
@@ -89,6 +89,19 @@ class Segment(NamedTuple):
     text: str
     href: str | None = None
     title: str = ""
+
+
+@lru_cache(maxsize=1 << 16)
+def shared_segment(kind: str, text: str, href: str | None = None, title: str = "") -> Segment:
+    """A link's segment, one object for every post that has the same (a chat's hashtag is in
+    nearly every post of it): a hub holds every post of every chat."""
+    return Segment(kind, text, href, title)
+
+
+@lru_cache(maxsize=1 << 16)
+def shared_tuple(items: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple for every post with the same hashtags (or mentions)."""
+    return items
 
 
 class Link(NamedTuple):

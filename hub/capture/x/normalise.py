@@ -10,11 +10,23 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cache
+from sys import intern
 from typing import Any
 from urllib.parse import quote
 
 from ...transcripts.fields import parse_lang
-from ...transcripts.posts import Document, Link, Media, Metrics, Post, Segment, User, is_http
+from ...transcripts.posts import (
+    Document,
+    Link,
+    Media,
+    Metrics,
+    Post,
+    Segment,
+    User,
+    is_http,
+    shared_segment,
+    shared_tuple,
+)
 from .schema import TWEPOCH, snowflake_time
 
 HANDLE_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -184,8 +196,8 @@ def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
         span = _locate(plain, raw, mapping, _int(item.get("start")), _int(item.get("end")), "", url)
         if span:
             shown = link.display_url or link.expanded_url or url
-            found.append((*span, Segment("link", shown, link.target or None,
-                                         link.expanded_url if is_http(link.expanded_url) else "")))
+            found.append((*span, shared_segment("link", shown, link.target or None,
+                                                link.expanded_url if is_http(link.expanded_url) else "")))
     for item in entities.get("mentions") or ():
         handle = _str(item.get("username"))
         if not HANDLE_RE.match(handle):
@@ -196,7 +208,7 @@ def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
             ident = _str(item.get("id"))
             hidden_person = handle.lower() in hidden or bool(ident and ident in hidden)
             href = None if hidden_person else f"https://x.com/{handle}"
-            found.append((*span, Segment("mention", plain[span[0]:span[1]], href)))
+            found.append((*span, shared_segment("mention", plain[span[0]:span[1]], href)))
     for kind, key, sigils, search in _TAGS:
         for item in entities.get(key) or ():
             tag = _str(item.get("tag"))
@@ -205,7 +217,7 @@ def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,
             span = _locate(plain, raw, mapping, _int(item.get("start")), _int(item.get("end")),
                            sigils, tag)
             if span:
-                found.append((*span, Segment(kind, plain[span[0]:span[1]], _tag_href(search, tag))))
+                found.append((*span, shared_segment(kind, plain[span[0]:span[1]], _tag_href(search, tag))))
     if len(found) < 2:
         return found
     found.sort(key=lambda s: (s[0], -s[1]))
@@ -263,10 +275,15 @@ def split_text(data: Mapping[str, Any], raw: str, hidden: frozenset[str] = froze
     return plain, tuple(segments)
 
 
+def _one(ids: dict[str, str] | None, value: str) -> str:
+    return value if ids is None else ids.setdefault(value, value)
+
+
 def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
                media: Mapping[str, Media] | None = None,
-               hidden: frozenset[str] = frozenset()) -> Post:
-    """One post of an API document; ``hidden`` handles are not linked when mentioned."""
+               hidden: frozenset[str] = frozenset(), ids: dict[str, str] | None = None) -> Post:
+    """One post of an API document; ``hidden`` handles are not linked when mentioned. ``ids``
+    (one per document) makes each id one string, however many posts name it."""
     get = data.get
     note = get("note_tweet")
     source = note if note and note.get("text") else data
@@ -276,6 +293,8 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
     refs = {_str(r.get("type")): _str(r.get("id")) for r in get("referenced_tweets") or ()
             if r.get("id")} if "referenced_tweets" in data else {}
     author_id = _str(get("author_id"))
+    # Ids, languages and tags recur from post to post (a reply's parent, its conversation, the chat's
+    # hashtag): one string each, as a hub holds every post of every chat.
     entities = source.get("entities") or {}
     urls, mentions, tags = entities.get("urls"), entities.get("mentions"), entities.get("hashtags")
     keys = (get("attachments") or {}).get("media_keys")
@@ -283,6 +302,9 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
     author = users.get(author_id) or make_user(author_id)
     ident = _str(get("id"))
     parent = refs.get("replied_to")
+    if ids is not None:
+        ident = ids.setdefault(ident, ident)
+        parent = ids.setdefault(parent, parent) if parent else parent
     parent_author = users.get(str(reply_user)) if reply_user else None
     return Post(
         id=ident,
@@ -291,22 +313,22 @@ def parse_post(data: Mapping[str, Any], users: Mapping[str, User],
         text=text,
         segments=segments,
         reply_to=parent,
-        reply_to_user=str(reply_user) if reply_user else None,
+        reply_to_user=_one(ids, str(reply_user)) if reply_user else None,
         quote_of=refs.get("quoted"),
         retweet_of=refs.get("retweeted"),
-        conversation_id=_str(get("conversation_id")),
+        conversation_id=_one(ids, _str(get("conversation_id"))),
         metrics=_metrics(data),
         links=tuple(Link(_str(u.get("url")), _str(u.get("expanded_url")), _str(u.get("display_url")))
                     for u in urls) if urls else (),
-        mentions=tuple(_str(m.get("username")) for m in mentions) if mentions else (),
-        hashtags=tuple(_str(h.get("tag")) for h in tags) if tags else (),
+        mentions=shared_tuple(tuple(intern(_str(m.get("username"))) for m in mentions)) if mentions else (),
+        hashtags=shared_tuple(tuple(intern(_str(h.get("tag"))) for h in tags)) if tags else (),
         media=tuple(media[k] for k in keys if media and k in media) if keys else (),
         edited=len(get("edit_history_tweet_ids") or ()) > 1,
         network="x",
         url=post_url(ident, author.handle),
         reply_to_url=post_url(parent, parent_author.handle) if parent and parent_author and
         parent_author.handle else "",
-        lang=parse_lang(get("lang")),
+        lang=intern(parse_lang(get("lang"))),
     )
 
 
@@ -322,9 +344,10 @@ def read_document(doc: Mapping[str, Any], hidden: Iterable[str] = ()) -> Documen
                                        str(m.get("alt_text") or ""))
         for m in includes.get("media") or [] if m.get("media_key")
     }
-    posts = [parse_post(d, users, media, hide) for d in doc.get("data") or [] if d.get("id")]
+    strings: dict[str, str] = {}
+    posts = [parse_post(d, users, media, hide, strings) for d in doc.get("data") or [] if d.get("id")]
     posts.sort(key=lambda p: (p.created_at, len(p.id), p.id))
     ids = {p.id for p in posts}
-    referenced = {str(d["id"]): parse_post(d, users, media, hide)
+    referenced = {str(d["id"]): parse_post(d, users, media, hide, strings)
                   for d in includes.get("tweets") or [] if d.get("id") and str(d["id"]) not in ids}
     return Document(posts, referenced, users)
