@@ -288,7 +288,7 @@ def test_the_pages_hold_what_would_show_english(pseudo_hub):
     archive = BeautifulSoup(_page(pseudo_hub, URLS["archive"]), "html.parser")
     assert {a["data-network"] for a in archive.select("article.chathub-post")} == {"x", "bluesky", "mastodon"}
     for selector in (".chathub-post-media", ".chathub-edited", ".chathub-reply-note", ".chathub-quote",
-                     ".chathub-metrics", ".chathub-role", "#other", ".chathub-archive-networks"):
+                     "article.chathub-post > footer", ".chathub-role", "#other", ".chathub-archive-networks"):
         assert archive.select(selector), selector
     recap = BeautifulSoup(_page(pseudo_hub, URLS["recap"]), "html.parser")
     for selector in (".chathub-network-figures", ".chathub-alt-nudge", ".chathub-chart-data tbody tr",

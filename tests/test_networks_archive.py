@@ -96,7 +96,7 @@ def test_post_and_profile_links_follow_each_network(hub):
     masto = next(a for a in page.select('article[data-network="mastodon"]') if "Two years" in a.get_text())
     assert masto.select_one(".chathub-view-on-mastodon")["href"] == "https://fosstodon.org/@bo/" + (
         hub["masto_reply"].uri.rsplit("/", 1)[1])
-    assert masto.select_one(".chathub-handle").get_text() == "@bo@fosstodon.org"
+    assert masto.select_one(".chathub-post-author > span").get_text() == "@bo@fosstodon.org"
     tag = page.select_one('article[data-network="bluesky"] a.chathub-hashtag')
     assert tag["href"] == "https://bsky.app/hashtag/Tenants"
     hrefs = [a["href"] for a in page.select("article a[href]")]

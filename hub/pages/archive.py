@@ -22,7 +22,9 @@ def pages(hub: Hub) -> Iterator[Page]:
             url=archive_url(chat),
             title=t.gettext("Archive: %(title)s", title=chat.title),
             template="chathub/archive.html",
-            context={"chat": chat, "analysis": analysis, **network_context(chat, analysis, t)},
+            # Robots follow none of its links (people's posts), as rel="nofollow" on each once said.
+            context={"chat": chat, "analysis": analysis, "nofollow": True,
+                     **network_context(chat, analysis, t)},
             searchable=False,  # transcripts would flood the search index; the page has a filter
             description=t.gettext(
                 "Every post of the %(tag)s chat \u201c%(title)s\u201d, %(date)s, by question.",

@@ -178,7 +178,7 @@ def _locate(plain: str, raw: str, mapping: _Offsets, start: int, end: int, sigil
 @cache
 def _tag_href(search: str, tag: str) -> str:
     """The X search a hashtag or cashtag links to (a chat repeats its hashtag in every post)."""
-    return f"https://x.com/search?q={search}{quote(tag, safe='')}&src=hashtag_click"
+    return f"https://x.com/search?q={search}{quote(tag, safe='')}"
 
 
 def _entity_spans(data: Mapping[str, Any], raw: str, plain: str,

@@ -18,7 +18,70 @@
     return (text || "").toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   }
 
-  /* Items are posts (article[data-author]) or people rows (tr[data-author]). */
+  /* Who wrote a post: its data-author, or (an archive of one network's posts) the name and
+     @handle of the link to their profile. */
+  function authorOf(el) {
+    var given = el.getAttribute("data-author");
+    if (given !== null) return given;
+    var link = el.querySelector(".chathub-post-author");
+    var handle = link && link.querySelector(".chathub-handle");
+    return link ? (handle ? handle.textContent + " " : "") + link.textContent : "";
+  }
+
+  /* An archive's times show the hour; the tooltip gives the full date and time to the second, in
+     the chat's zone and the page's language, worked out when the time is first pointed at. */
+  function addTooltips(scope) {
+    var zone = scope.getAttribute("data-timezone");
+    if (!zone || !window.Intl) return;
+    var format = null;
+    function tip(event) {
+      var time = event.target.closest && event.target.closest("time[datetime]");
+      if (!time || time.title || !scope.contains(time)) return;
+      try {
+        format = format || new Intl.DateTimeFormat(i18n ? i18n.locale(time) : undefined, {
+          weekday: "long", year: "numeric", month: "long", day: "numeric", hour: "2-digit",
+          minute: "2-digit", second: "2-digit", timeZone: zone, timeZoneName: "short" });
+        time.title = format.format(new Date(time.getAttribute("datetime")));
+      } catch (error) { /* an unknown zone: no tooltip */ }
+    }
+    scope.addEventListener("mouseover", tip);
+    scope.addEventListener("focusin", tip);
+  }
+
+  /* An archive's authors without a picture get their initials in the circle of their avatar, and
+     the filter box offers every author's @handle (most posts first). */
+  function initialsOf(name) {
+    var words = name.match(/[\p{L}\p{N}_]+/gu) || ["?"];
+    return words.slice(0, 2).map(function (w) { return Array.from(w)[0]; }).join("").toUpperCase();
+  }
+  function describeAuthors(scope, form) {
+    var counts = new Map();
+    Array.prototype.forEach.call(scope.querySelectorAll("article.chathub-post > a.chathub-post-author"),
+      function (link) {
+        var handle = link.querySelector("span");
+        var name = (handle ? link.firstChild && link.firstChild.textContent : link.textContent) || "";
+        if (!link.querySelector("img") && !link.hasAttribute("data-initials")) {
+          link.setAttribute("data-initials", initialsOf(name.trim() || (handle ? handle.textContent.slice(1) : "")));
+        }
+        if (handle) {
+          var key = handle.textContent.trim();
+          var seen = counts.get(key) || { name: name.trim(), posts: 0 };
+          seen.posts++;
+          counts.set(key, seen);
+        }
+      });
+    var list = form.querySelector("datalist");
+    if (!list || list.options.length) return;
+    Array.from(counts.entries()).sort(function (a, b) { return b[1].posts - a[1].posts; })
+      .forEach(function (entry) {
+        var option = document.createElement("option");
+        option.value = entry[0];
+        option.textContent = entry[1].name;
+        list.appendChild(option);
+      });
+  }
+
+  /* Items are posts (article.chathub-post) or people rows (tr[data-author]). */
   function setUp(root) {
     var form = root.querySelector("form[data-chathub-filter]");
     if (!form || form.getAttribute("data-chathub-ready")) return;
@@ -28,13 +91,16 @@
     var status = form.querySelector("output");
     var empty = scope.querySelector("[data-chathub-filter-empty]");
     var clear = scope.querySelector("[data-chathub-filter-clear]");
-    var items = Array.prototype.map.call(scope.querySelectorAll("[data-author]"), function (el) {
+    if (scope.hasAttribute("data-chathub-archive")) describeAuthors(scope, form);
+    var found = scope.querySelectorAll("article.chathub-post, [data-author]");
+    var items = Array.prototype.map.call(found, function (el) {
       var text = el.querySelector(".chathub-post-text");
+      var author = authorOf(el);
       return {
         el: el,
-        holder: el.closest("li.chathub-entry") || el,
-        author: normalize(el.getAttribute("data-author")),
-        words: normalize(el.getAttribute("data-author") + " " + (text ? text.textContent : el.textContent))
+        holder: el.closest("ol.chathub-thread > li, li.chathub-entry") || el,
+        author: normalize(author),
+        words: normalize(author + " " + (text ? text.textContent : el.textContent))
       };
     });
     var sections = scope.querySelectorAll("section.chathub-section");
@@ -56,7 +122,7 @@
         shown++;
         /* A thread entry stays visible when it or any reply under it matches. */
         for (var el = item.holder; el && el !== scope; el = el.parentElement) {
-          if (el === item.holder || el.matches("li.chathub-entry")) keep.add(el);
+          if (el === item.holder || el.matches("ol.chathub-thread > li, li.chathub-entry")) keep.add(el);
         }
         if (item.section) live.add(item.section);
       });
@@ -106,7 +172,14 @@
     }
   }
 
-  function enhance() { setUp(document); }
+  function enhance() {
+    setUp(document);
+    var archive = document.querySelector("[data-chathub-archive][data-timezone]");
+    if (archive && !archive.getAttribute("data-chathub-tooltips")) {
+      archive.setAttribute("data-chathub-tooltips", "1");
+      addTooltips(archive);
+    }
+  }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(enhance);
