@@ -111,13 +111,60 @@ def _place_view(page: MkPage) -> str:
                  [a.title for a in page.ancestors], page.is_homepage))
 
 
+_EXCLUDED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+_HEADING = re.compile(r"<h[1-6]\b", re.IGNORECASE)
+
+
+def without_excluded(html: str) -> str:
+    """``html`` without the elements that Material's search skips (``data-search-exclude``), so
+    its parser need not read them: the same entries, from less HTML (a recap's chart, its lists of
+    voices). An element holding a heading is kept, as the parser starts a section at a heading
+    before it looks at what to skip; so is one whose end cannot be found."""
+    if "data-search-exclude" not in html:
+        return html
+    parts: list[str] = []
+    position = 0
+    for match in _EXCLUDED.finditer(html):
+        if match.start() < position:
+            continue  # inside an element already left out
+        name = match.group(1).lower()
+        end = _element_end(html, name, match.end())
+        if end is None or _HEADING.search(html, match.start(), end) or name in ("h1", "h2", "h3", "h4",
+                                                                                "h5", "h6"):
+            continue
+        parts.append(html[position:match.start()])
+        position = end
+    parts.append(html[position:])
+    return "".join(parts)
+
+
+def _element_end(html: str, name: str, start: int) -> int | None:
+    """Where the element named ``name`` whose start tag ends at ``start`` ends (after its end
+    tag), counting elements of the same name inside it; None when it does not end."""
+    depth, at = 1, start
+    opening, closing = f"<{name}", f"</{name}>"
+    while depth:
+        close = html.find(closing, at)
+        if close < 0:
+            return None
+        inner = html.find(opening, at, close)
+        while inner >= 0:
+            after = html[inner + len(opening):inner + len(opening) + 1]
+            if after in (" ", ">", "\n", "\t", "/"):
+                depth += 1
+            inner = html.find(opening, inner + 1, close)
+        depth -= 1
+        at = close + len(closing)
+    return at
+
+
 def search_entries(search: Any, html: str, page: MkPage) -> list[dict[str, Any]]:
     """The entries Material's search makes of a page whose content is ``html``: its own parser
     and its own ``create_entry_for_section``, so they are what it would index itself."""
     from material.plugins.search.plugin import Parser
 
     parser = Parser()
-    parser.feed(html)
+    parser.feed(without_excluded(html))
     parser.close()
     index = search.search_index
     start = len(index.entries)

@@ -99,9 +99,11 @@ def _linear(cls: type) -> type:
     return type(f"Linear{cls.__name__}", (_LinearBrackets, cls), {})
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown written by the hub's editors: raw HTML is escaped, and links are http(s),
-    mailto or relative only, as a browser reads them."""
+    mailto or relative only, as a browser reads them. Rendered once per text (a chat's about
+    and follow-up show on several pages, and again at every serve rebuild)."""
     md = markdown.Markdown(extensions=EXTENSIONS)
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
