@@ -310,16 +310,31 @@ def test_shared_links_carry_a_large_social_card(site_url, browse, page_kinds, ex
 
 def test_archive_post_headers_keep_the_avatar_beside_the_name_on_a_phone(site_url, browse, page_kinds):
     page = browse(site_url, url_of(page_kinds, "archive"), **PHONE)
-    heads = page.locator(".chathub-post-head").evaluate_all("""heads => heads.slice(0, 40).map(h => {
-        const avatar = h.querySelector('.chathub-post-avatar').getBoundingClientRect();
-        const name = h.querySelector('.chathub-post-name').getBoundingClientRect();
-        const handle = h.querySelector('.chathub-post-author .chathub-handle');
-        return {beside: name.left >= avatar.right && name.top < avatar.bottom,
-                handleLines: handle.getClientRects().length, text: h.textContent.trim().slice(0, 40)};
+    # The avatar (a picture, or the circle archive.js writes initials in) is part of the link to the
+    # profile: the name beside it, the @handle under the name, never broken.
+    authors = page.locator("article.chathub-post > a.chathub-post-author")
+    heads = authors.evaluate_all("""links => links.slice(0, 40).map(a => {
+        const img = a.querySelector('img');
+        const box = a.getBoundingClientRect();
+        let avatar;
+        if (img) { avatar = img.getBoundingClientRect(); } else {
+            const st = getComputedStyle(a, '::before');
+            avatar = {right: box.left + parseFloat(st.width), bottom: box.top + parseFloat(st.height)};
+        }
+        const text = [...a.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const name = range.getBoundingClientRect();
+        const handle = a.querySelector('span');
+        return {beside: name.left >= avatar.right - 0.5 && name.top < avatar.bottom,
+                handleLines: handle ? handle.getClientRects().length : 1,
+                text: a.textContent.trim().slice(0, 40),
+                initials: img ? 'img' : a.getAttribute('data-initials')};
     })""")
     assert heads
     assert [h["text"] for h in heads if not h["beside"]] == []
     assert [h["text"] for h in heads if h["handleLines"] != 1] == []  # no handle broken mid-word
+    assert all(h["initials"] for h in heads)  # archive.js gave every author without a picture initials
 
 
 @pytest.mark.parametrize("screen", SCREENS)
