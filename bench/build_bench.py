@@ -2,6 +2,8 @@
 
     ./dev bench                                  # 200 chats x 500 posts, plus scaling runs
     ./dev bench --chats 50 --posts 500 --no-scaling
+    ./dev bench --chats 500 --no-scaling         # ten years of weekly chats
+    ./dev bench --posts 5000 --no-scaling        # 50 chats x 5,000 posts
 
 Everything is measured in one run on one machine, each build in a fresh process:
 - the plain MkDocs + Material site (announcement + archive pages as Markdown, chats out of the
@@ -239,14 +241,17 @@ def verdict(ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--chats", type=int, default=200)
-    parser.add_argument("--posts", type=int, default=500)
+    parser.add_argument("--chats", type=int, default=None,
+                        help="chats (default 200; with --posts alone, 250,000 posts' worth, at most 200)")
+    parser.add_argument("--posts", type=int, default=500, help="posts per chat (default 500)")
     parser.add_argument("--repeat", type=int, default=1, help="builds per site; the fastest counts")
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling runs")
     parser.add_argument("--keep", action="store_true", help="keep the generated sites")
     parser.add_argument("--cards-only", action="store_true",
                         help="only the social-cards figure (100 chats, or --chats when fewer)")
     args = parser.parse_args(argv)
+    if args.chats is None:  # --posts 5000 alone: 50 chats x 5,000 posts, a target of issue 15
+        args.chats = 200 if args.posts == 500 else max(1, min(200, 250_000 // max(args.posts, 1)))
     n, m = args.chats, args.posts
     base = Path(tempfile.mkdtemp(prefix="chathub-bench-"))
     if args.cards_only:
