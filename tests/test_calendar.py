@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -93,6 +95,28 @@ def test_calendars_are_reproducible(make_hub, monkeypatch):
     hub.build()
     _calendar, (event,) = _events(hub.site / "chats/leases.ics")
     assert event.decoded("dtstamp") == datetime.fromtimestamp(1_770_000_000, UTC)
+
+
+def test_the_hub_calendar_is_the_same_bytes_in_every_process(make_hub):
+    """Chats in several zones: their VTIMEZONEs come in the same order whatever the process's
+    string hashing (icalendar gathers the zones in a set)."""
+    hub = make_hub()
+    zones = ["America/Toronto", "America/New_York", "Europe/Paris", "Asia/Tokyo", "America/Vancouver"]
+    for i, zone in enumerate(zones):
+        hub.add_chat(f"chat-{i}", CHAT.replace("America/New_York", zone))
+    script = ("import sys; from chathub.model.loader import load_hub; "
+              "from chathub.model.settings import load_config; "
+              "from chathub.pages.calendars import make_calendar; "
+              "from pathlib import Path; hub, _ = load_hub(load_config(Path(sys.argv[1]))); "
+              "sys.stdout.buffer.write(make_calendar(hub.published, hub.config, 'Hub'))")
+    made = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        made.add(subprocess.run([sys.executable, "-c", script, str(hub.root)], env=env, check=True,
+                                capture_output=True).stdout)
+    (calendar_bytes,) = made
+    calendar = icalendar.Calendar.from_ical(calendar_bytes)
+    assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == sorted(zones)
 
 
 def test_announcement_links_to_calendars(make_hub):

@@ -130,6 +130,11 @@ def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str,
         last = max(c.end.date() for c in chats)
         calendar.add_missing_timezones(first_date=date(first.year, 1, 1),
                                        last_date=date(last.year + 1, 12, 31))
+        # icalendar adds them in the order of a set of names, which changes from run to run: the
+        # same chats make the same bytes with the zones by name.
+        zones = sorted((c for c in calendar.subcomponents if c.name == "VTIMEZONE"),
+                       key=lambda c: str(c.get("TZID")))
+        calendar.subcomponents[:] = zones + [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
     return calendar.to_ical()
 
 
