@@ -21,6 +21,8 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 
 from .i18n.languages import forget_catalogues, writable
@@ -37,6 +39,7 @@ from .pages.page import Page, Site, fingerprint
 from .pages.render import Renderer
 from .pages.site import page_language, plan_site, render_head, render_page
 from .resources import THEME_TEMPLATES
+from .search_parser import parse_sections
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -160,15 +163,11 @@ def _element_end(html: str, name: str, start: int) -> int | None:
 
 def search_entries(search: Any, html: str, page: MkPage) -> list[dict[str, Any]]:
     """The entries Material's search makes of a page whose content is ``html``: its own parser
-    and its own ``create_entry_for_section``, so they are what it would index itself."""
-    from material.plugins.search.plugin import Parser
-
-    parser = Parser()
-    parser.feed(without_excluded(html))
-    parser.close()
+    and its own ``create_entry_for_section``, so they are what it would index itself (its parser
+    fed by a quicker tokenizer where the HTML is in chathub's regular shape)."""
     index = search.search_index
     start = len(index.entries)
-    for section in parser.data:
+    for section in parse_sections(without_excluded(html)):
         if not section.is_excluded():
             index.create_entry_for_section(section, page.toc, page.url, page)
     entries = index.entries[start:]
@@ -221,6 +220,18 @@ def _private(file: File, chats_dir: Path) -> bool:
         return True
     source = getattr(file, "abs_src_path", None)
     return bool(source) and Path(source).resolve().is_relative_to(chats_dir.resolve())
+
+
+class HubPage(MkDocsPage):
+    """A page chathub writes: its Markdown source is empty (chathub renders its content), so
+    MkDocs need not set up a Markdown converter, with every extension the hub configures, to
+    convert nothing. Set as the file's page, which MkDocs' nav then uses."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
 
 
 class ChatHubConfig(base.Config):
@@ -363,7 +374,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             if found is None:
                 found = Problems()
                 try:
-                    found.extend(check_kit(chat, hub.config))
+                    found.extend(check_kit(chat, hub.config, hub.cache.setdefault("kits", {})))
                 except HubError as exc:  # a broken kit template (theme_overrides/): its error once
                     for problem in exc.problems:
                         found.append(problem)
@@ -415,7 +426,9 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         for page in self.site.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             # No front matter to write and parse again: on_page_markdown sets the page's meta.
-            files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
+            file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
+            HubPage(None, file, config)  # becomes file.page
+            files.append(file)
             self.pages[page.src_uri] = page
         for asset in self.site.assets:
             if asset.source is not None:

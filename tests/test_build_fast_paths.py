@@ -146,6 +146,76 @@ def test_search_entries_are_the_ones_material_makes_of_the_page(make_hub, page):
             assert entry["location"] == f"{page}#{section.id}"
 
 
+def _sections(sections) -> list[tuple]:
+    return [(s.el.tag, dict(s.el.attrs), s.depth, s.id, list(s.title), list(s.text)) for s in sections]
+
+
+def _material_sections(html: str) -> object:
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except ValueError as exc:  # Material's parser fails on some HTML: the same way, both paths
+        return ("error", str(exc))
+    return _sections(parser.data)
+
+
+def _our_sections(html: str) -> object:
+    from chathub.search_parser import parse_sections
+
+    try:
+        return _sections(parse_sections(html))
+    except ValueError as exc:
+        return ("error", str(exc))
+
+
+HTML_PIECES = ["<h1>", "</h1>", '<h2 id="q1">', "</h2>", "<h3 id='a&amp;b'>", "</h3>", "<p>", "</p>",
+               '<p class="chathub-lede">', "<ul>", "</ul>", "<li>", "</li>", "<ol>", "</ol>", "<a href=x>",
+               '<a class="headerlink" href="#q1">', "</a>", "<span>", "</span>", "<div data-search-exclude>",
+               "</div>", "<div>", "<br>", "<br/>", "<img src=a.png alt=''>", '<svg><use href="#x"/></svg>',
+               "<pre>", "</pre>", "<code>", "</code>", "<script>", "</script>", "<style>", "<!-- note -->",
+               "<!--<h1-->", "<!-- a -- b -->", "<!--->", "<!DOCTYPE html>", "<?x?>", "<![CDATA[x]]>",
+               "<sub>", "</sup>", "<title>", "</title>", "<textarea>", "</textarea>", "</script>",
+               "</style>", "<object>", "</object>", '<section class="linenodiv">', "</section>",
+               "Q1 ", "Do you rent?", "  ", "\n", "&amp;", "&lt;b&gt;", "&#233;", "&eacute", "a < b", "x > y",
+               "é 😀", "<A HREF='Y'>", "</A >", "<p\xa0class=x>", '<a title="1 > 0">', "<a title=x/>", "</>",
+               "<a b=c d>", "<a b='<'>", "\t", "<dd data-value=5>", "</ dd>", "<li/>", "<x-y z:w=v>"]
+
+
+def _regular(piece: str) -> bool:
+    from chathub.search_parser import _tokens
+
+    return _tokens(piece) is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=40) | st.lists(
+    st.sampled_from([p for p in HTML_PIECES if _regular(p)]), max_size=60))
+def test_search_sections_are_the_ones_materials_parser_makes(pieces):
+    """chathub's tokenizer feeds Material's parser, or hands the HTML to HTMLParser: either way
+    the sections (titles, texts, ids, depths) are the ones Material's parser makes."""
+    html = "".join(pieces)
+    assert _our_sections(html) == _material_sections(html)
+
+
+def test_chathub_pages_take_the_quick_tokenizer(make_hub):
+    """The recap and the announcement are in the shape the tokenizer reads (so search is quick),
+    and it makes Material's sections of them."""
+    from chathub.plugin import without_excluded
+    from chathub.search_parser import _tokens, parse_sections
+
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.build()
+    for page in ("chats/may/index.html", "chats/may/recap/index.html"):
+        html = (tiny.site / page).read_text(encoding="utf-8")
+        content = html[html.index("<article class=\"md-content__inner"):html.rindex("</article>")]
+        content = without_excluded(content)  # as search is given it
+        assert _tokens(content) is not None, page
+        assert _sections(parse_sections(content)) == _material_sections(content)
+
+
 # --- serve rebuilds ------------------------------------------------------------------------------
 
 def _files(folder) -> dict[str, bytes]:

@@ -93,9 +93,10 @@ def failed_overrides(chat: Chat, config: HubConfig, items: list[KitItem]) -> Pro
     return problems
 
 
-def check_kit(chat: Chat, config: HubConfig) -> Problems:
+def check_kit(chat: Chat, config: HubConfig, kits: dict[str, list[KitItem]] | None = None) -> Problems:
     """Problems with a chat's kit: every question whose post would not fit X, overrides that
     fail or do not fit, other posts that had to be shortened, and questions that outlast the chat.
+    The kit it checks goes into ``kits`` (by slug), for its page, when every override is usable.
     """
     problems = Problems()
     shown = config.display_path(chat.source)
@@ -112,6 +113,8 @@ def check_kit(chat: Chat, config: HubConfig) -> Problems:
     shortened: dict[tuple[str | int, ...], list[str]] = {}
     networks: set[str] = set()
     items = build_kit(chat, config)
+    if kits is not None and not broken:
+        kits[chat.slug] = items
     problems.extend(failed_overrides(chat, config, items))
     for item in items:
         where = locate(chat.source, "invite", item.key) if item.overridden else None

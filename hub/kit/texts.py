@@ -162,8 +162,15 @@ def _environment(cls: type[jinja2.Environment], t: Translator, **options: Any) -
 @cache
 def _text_env(dirs: tuple[Path, ...], language: str) -> jinja2.Environment:
     """Plain-text templates: no HTML escaping (these texts never go into a page unescaped)."""
-    return _environment(jinja2.Environment, translator_for(language),
+    return _environment(jinja2.Environment, translator_for(language), auto_reload=False,
                         loader=jinja2.FileSystemLoader([str(d) for d in dirs]))
+
+
+@cache
+def _selected(env: jinja2.Environment, names: tuple[str, ...]) -> jinja2.Template:
+    """The first of ``names`` that exists, looked for once per environment (a kit renders some
+    thirty texts a chat, each looked for in the language's folders first)."""
+    return env.select_template(list(names))
 
 
 @cache
@@ -200,6 +207,7 @@ def template_dirs(config: HubConfig) -> tuple[Path, ...]:
 def forget_templates() -> None:
     """Drop the compiled kit templates (a template file was added, removed or edited)."""
     _text_env.cache_clear()
+    _selected.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,7 @@ def _render_template(env: jinja2.Environment, names: list[str], context: dict[st
         return config.display_path(Path(filename)) if filename else names[-1]
 
     try:
-        template = env.select_template(names)
+        template = _selected(env, tuple(names))
     except jinja2.TemplateSyntaxError as exc:
         raise HubError([Problem(shown(exc.filename), exc.lineno, 1, exc.message or str(exc))]) from None
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
@@ -23,14 +23,16 @@ def intent_url(text: str) -> str:
 
 @dataclass
 class KitView:
-    """A chat's kit, built only when its page is rendered (not on every planning pass)."""
+    """A chat's kit, built only when its page is rendered (not on every planning pass), unless
+    the build's check of the chat built it already (``kits``, by slug)."""
 
     chat: Chat
     config: HubConfig
+    kits: dict[str, list[KitItem]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def items(self) -> list[KitItem]:
-        return build_kit(self.chat, self.config)
+        return self.kits.pop(self.chat.slug, None) or build_kit(self.chat, self.config)
 
     def section(self, name: str, network: str | None = None) -> list[KitItem]:
         return [item for item in self.items if item.section == name
@@ -50,6 +52,7 @@ class KitView:
 
 def pages(hub: Hub) -> Iterator[Page]:
     config = hub.config
+    kits = hub.cache.setdefault("kits", {})  # the kits the build's checks made
     for chat in hub.published:
         visible = questions_visible(chat, hub)
         t = page_translator(hub, chat)
@@ -57,7 +60,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             url=invite_url(chat),
             title=t.gettext("Invite kit: %(title)s", title=chat.title),
             template="chathub/invite.html",
-            context={"chat": chat, "kit": KitView(chat, config), "show_questions": visible,
+            context={"chat": chat, "kit": KitView(chat, config, kits), "show_questions": visible,
                      "intent_url": intent_url, "noindex": True,
                      "networks_text": network_list(chat, t)},
             searchable=False,

@@ -135,7 +135,7 @@ class Renderer:
     def _make_env(self, t: Translator) -> jinja2.Environment:
         env = _Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.dirs]),
-            auto_reload=True,  # a kept renderer (mkdocs serve) picks up edited templates
+            auto_reload=False,  # the plugin makes a new renderer when a template file changes
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
