@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -222,6 +223,34 @@ def _private(file: File, chats_dir: Path) -> bool:
     return bool(source) and Path(source).resolve().is_relative_to(chats_dir.resolve())
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's compiled templates, kept across ``mkdocs serve`` rebuilds: MkDocs makes a new
+    Jinja environment for every build, which would compile Material's templates again each time.
+    Jinja checks each one against its template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+def compile_options(env: jinja2.Environment) -> str:
+    """What decides the code a template compiles to, besides its source (a setting held by a
+    function has a new identity each build, so its templates are not reused)."""
+    return repr((type(env), sorted(env.extensions), env.block_start_string, env.block_end_string,
+                 env.variable_start_string, env.variable_end_string, env.comment_start_string,
+                 env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+                 env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                 env.autoescape, env.finalize, env.optimized, env.code_generator_class,
+                 env.undefined, env.is_async))
+
+
 class HubPage(MkDocsPage):
     """A page chathub writes: its Markdown source is empty (chathub renders its content), so
     MkDocs need not set up a Markdown converter, with every extension the hub configures, to
@@ -288,6 +317,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.reused: dict[str, tuple[Any, ...]] = {}  # src_uri -> frame key, pages the theme skips
         self.kit_checks: dict[str, Problems] = {}  # under serve: each chat's kit problems, by its inputs
         self.frozen = False  # whether this plugin froze the garbage collector's objects
+        self.collected_at = 0  # how many objects the collector tracked after its last collection
+        self.compiled: dict[str, CompiledTemplates] = {}  # under serve, by compile_options
         self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
         self.problems: list[str] = []  # under serve: the errors of the last build, shown on every page
         self.last_good: tuple[Hub, Site] | None = None  # under serve: the last hub that built cleanly
@@ -343,18 +374,26 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self._thaw()  # what an earlier build in this process froze can be collected again
         with _collector_paused():
             files = self._add_files(files, config)
-            if not self.serving:
-                # `mkdocs build`: what exists now lives until the process ends, so the collector
-                # need not go over it again while pages are rendered, nor on the way out (that
-                # took a second at 100,000 posts). `mkdocs serve` keeps collecting normally.
-                gc.freeze()
-                self.frozen = True
+            # What exists now lives until the pages are written (under `mkdocs build`, until the
+            # process ends), so the collector need not go over it again while pages are rendered,
+            # nor on the way out: that took a second at 100,000 posts, and under serve as long in
+            # each rebuild. The next build in this process lets it be collected first.
+            gc.freeze()
+            self.frozen = True
+            self.collected_at = self.collected_at or gc.get_freeze_count()
         return files
 
     def _thaw(self) -> None:
+        """Let what an earlier build froze be collected. Most of it is freed as soon as nothing
+        refers to it; what only cycles hold is collected when the frozen objects have grown by a
+        quarter since the last collection (the collector's own rule for its oldest objects),
+        rather than by going over all of them in every rebuild."""
         if self.frozen:
+            frozen = gc.get_freeze_count()
             gc.unfreeze()
-            gc.collect()  # the last build's garbage, before this build freezes what it keeps
+            if frozen > self.collected_at * 1.25:
+                gc.collect()
+                self.collected_at = len(gc.get_objects())
             self.frozen = False
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -421,7 +460,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.search = material_search(config)
         self.kept_frames, self.frames, self.reused = self.frames, {}, {}
         self.kept, self.cache = self.cache, {}
-        self.shared_key = fingerprint(self.templates, [
+        self.shared_key = fingerprint(self.templates, self.search is not None, [
             (f.name, getattr(hub.config, f.name)) for f in fields(hub.config) if f.name != "now"])
         for page in self.site.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -461,6 +500,13 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             self.theme_key = fingerprint(theme_files_key(config.theme.dirs), _config_view(config),
                                          _nav_view(nav.items))
         return nav
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+               ) -> jinja2.Environment:
+        """Under serve, the theme's templates are compiled once, not again for every rebuild."""
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self.compiled.setdefault(compile_options(env), CompiledTemplates())
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig,
                          files: Files) -> str:
@@ -502,19 +548,20 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         return content
 
     def _cached(self, spec: Page) -> list[Any]:
-        """The page's [HTML, search entries] (entries None until made): rendered now, or under
-        serve kept from the last build when none of the page's inputs changed."""
+        """The page's [HTML, search entries, written]: entries None until made, written True once
+        the HTML is the content as written (``_content``). Rendered now, or under serve kept from
+        the last build when none of the page's inputs changed."""
         if not (self.serving and spec.key):
             cache_key = (spec.src_uri, "", "")
             found = self.cache.get(cache_key)
             if found is None:
                 self.rendered.add(spec.src_uri)
-                found = self.cache[cache_key] = [self._render(spec), None]
+                found = self.cache[cache_key] = [self._render(spec), None, False]
             return found
         cache_key = (spec.src_uri, spec.key, self.shared_key)
         found = self.cache.get(cache_key) or self.kept.get(cache_key)
         if found is None:
-            found = [self._render(spec), None]
+            found = [self._render(spec), None, False]
             self.rendered.add(spec.src_uri)
         self.cache[cache_key] = found
         return found
@@ -593,9 +640,14 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
     def _content(self, spec: Page) -> str:
         """The page's content as it is written: Material's search takes its data-search-*
         attributes out of every page it indexes."""
-        html = self._cached(spec)[0]
+        found = self._cached(spec)
+        html = found[0]
+        if found[2]:
+            return html
         if self.search is not None and "data-search-" in html:
             html = _SEARCH_ATTRIBUTES.sub("", html)
+        if not spec.searchable or found[1] is not None:  # search needs the HTML no more: keep
+            found[0], found[2] = html, True  # what is written (serve writes it again as it is)
         return html
 
     def on_post_template(self, output_content: str, *, template_name: str,

@@ -284,3 +284,10 @@ def test_serve_rebuilds_write_what_a_fresh_build_writes(make_hub, tmp_path):
     assert "Edited footer" in (served / "chats" / "may" / "archive" / "index.html").read_text()
     _fresh_build(tiny, fresh)
     assert _files(served) == _files(fresh)
+    assert any(kept.codes for kept in plugin.compiled.values())  # the theme compiled once, kept
+    override.write_text(override.read_text().replace("Edited footer", "Edited foot"))
+    plugin = _serve_build(tiny, served, started)
+    archive = (served / "chats" / "may" / "archive" / "index.html").read_text()
+    assert "Edited foot<" in archive and "Edited footer" not in archive  # compiled again
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
