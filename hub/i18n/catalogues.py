@@ -9,9 +9,11 @@ entries are left out, as ``msgfmt`` would.
 from __future__ import annotations
 
 import gettext
+import os
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from stat import S_ISREG
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -38,7 +40,10 @@ def _compiled(path: str, mtime_ns: int, size: int) -> Translations:
 def translations(language: Language) -> gettext.NullTranslations:
     """The compiled catalogue of a language (null translations when it has none)."""
     path = catalogue_files().get(language.catalogue)
-    if path is None or not path.is_file():
+    try:
+        stat = os.stat(path) if path is not None else None
+    except OSError:
+        stat = None
+    if stat is None or not S_ISREG(stat.st_mode):
         return NullTranslations()
-    stat = path.stat()
     return _compiled(str(path), stat.st_mtime_ns, stat.st_size)

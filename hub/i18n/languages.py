@@ -40,10 +40,10 @@ def catalogue_files() -> dict[str, Path]:
 
     Kept until ``forget_catalogues()``: a page asks for its language's catalogue many times,
     and looking through the folders each time took a tenth of a build."""
-    dirs = tuple(Path(folder) for folder in CATALOGUE_DIRS)
-    kept = _FOUND.get(dirs)
+    kept = _FOUND.get(tuple(CATALOGUE_DIRS))
     if kept is None:
-        kept = _FOUND[dirs] = _find_catalogues(dirs)
+        dirs = tuple(Path(folder) for folder in CATALOGUE_DIRS)
+        kept = _FOUND[tuple(CATALOGUE_DIRS)] = _find_catalogues(dirs)
     return dict(kept)
 
 

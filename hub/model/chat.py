@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -219,12 +220,16 @@ class HubConfig:
         """The language of a chat's pages and kit: its own ``language:``, else the hub's."""
         return chat.language or self.language
 
+    @cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
+
     def display_path(self, path: Path) -> str:
         """A path as shown in messages: relative to the hub root when inside it. The file itself
         is named, not what it links to (a dangling or looping link is named as it is)."""
         try:
             where = path.parent.resolve() / path.name
-            return where.relative_to(self.root.resolve()).as_posix()
+            return where.relative_to(self._resolved_root).as_posix()
         except (ValueError, OSError, RuntimeError):  # outside the hub; a folder that loops
             return str(path)
 

@@ -172,6 +172,7 @@ def _font_file(weight: str) -> str:
     return font_source_sans_pro.font_files_ttf["SourceSansPro" + weight]
 
 
+@cache
 def _font_identity() -> tuple[str, ...]:
     files = [_font_file(weight) for weight in ("Bold", "Semibold", "")]
     return tuple(f"{Path(path).name}:{os.path.getsize(path)}" for path in files)
