@@ -101,10 +101,18 @@ def lang_attr(t: Translator) -> Any:
     for text in another language (a French chat's title on an English page, a post)."""
     page = t.tag
 
+    none = Markup("")
+    made: dict[str, Markup] = {}
+
     def attr(tag: str | None) -> Markup:
-        if not tag or tag == page or (same_language(tag, page) and "-" not in tag):
-            return Markup("")
-        return Markup(' lang="%s"') % tag
+        if not tag or tag == page:
+            return none
+        found = made.get(tag)
+        if found is None:
+            found = none if same_language(tag, page) and "-" not in tag else Markup(' lang="%s"') % tag
+            if len(made) < 256:  # posts' tags come from the networks: a few, but not trusted
+                made[tag] = found
+        return found
 
     return attr
 

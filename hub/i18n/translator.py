@@ -45,6 +45,7 @@ class Translator:
     def __init__(self, language: Language, catalogue: gettext.NullTranslations) -> None:
         self.language = language
         self.locale = language.locale
+        self.locale_id = str(language.locale)  # what the formats are memoised by (fr_CA)
         self.catalogue = catalogue
         # TRANSLATORS: joins a date and a time ("Thursday, December 10, 2026 at 13:00 EST").
         self.at_time = catalogue.gettext("%(date)s at %(time)s")
@@ -84,31 +85,31 @@ class Translator:
                  seconds: bool = False) -> str:
         """Date, time and zone: "jeudi 10 décembre 2026 à 13 h 00 HNE" (``full``), ``long``,
         ``medium`` ("10 déc. 2026, 13 h 00 HNE") or ``short``; ``seconds`` adds the seconds."""
-        return formats.format_datetime(moment, style, self.locale, self.at_time, zone, seconds)
+        return formats.format_datetime(moment, style, self.locale_id, self.at_time, zone, seconds)
 
     def date(self, moment: date | datetime, style: str = "full") -> str:
         """A date: a CLDR style (``full``, ``long``, ``medium``, ``short``) or skeleton (``MMMEd``)."""
-        return formats.format_date(moment, style, self.locale)
+        return formats.format_date(moment, style, self.locale_id)
 
     def time(self, moment: datetime, zone: bool = True, seconds: bool = False) -> str:
         """The time of day, with its zone unless ``zone`` is false: "13 h 00 HNE"."""
-        return formats.format_time(moment, self.locale, zone, seconds)
+        return formats.format_time(moment, self.locale_id, zone, seconds)
 
     def clock(self, moment: datetime, seconds: bool = False) -> str:
         """The time of day alone: "13 h 05", "13:05"."""
-        return formats.format_clock(moment, self.locale, seconds)
+        return formats.format_clock(moment, self.locale_id, seconds)
 
     def zone(self, moment: datetime) -> str:
         """The zone's short name at ``moment``: "HNE", "EST", "UTC"."""
-        return formats.zone_name(moment, self.locale)
+        return formats.zone_name(moment, self.locale_id)
 
     def duration(self, minutes: int) -> str:
         """Minutes in words: "1 heure 30 minutes"."""
-        return formats.format_duration(minutes, self.locale)
+        return formats.format_duration(minutes, self.locale_id)
 
     def number(self, value: int | float) -> str:
         """A number in the locale's digits: "1 234"."""
-        return formats.format_number(value, self.locale)
+        return formats.format_number(value, self.locale_id)
 
     def language_name(self, tag: str) -> str:
         """The name of another language, in this one: "anglais" for ``en`` on a French page."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 from jinja2.compiler import CodeGenerator
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import CATALOGUE_DIRS, writable
@@ -69,8 +69,10 @@ _SPECIAL = re.compile(r"[&<>\"']")
 
 def escape_output(value: Any, _search: Any = _SPECIAL.search) -> Any:
     """What ``{{ value }}`` outputs: ``markupsafe.escape(value)``, but text with nothing to
-    escape is output as it is (the same characters, without building a ``Markup`` object)."""
-    if type(value) is str and _search(value) is None:
+    escape is output as it is (the same characters, without building a ``Markup`` object), as is
+    ``Markup``, already escaped."""
+    kind = type(value)
+    if (kind is str and _search(value) is None) or kind is Markup:  # Markup is already escaped
         return value
     return escape(value)
 
