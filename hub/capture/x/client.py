@@ -23,6 +23,7 @@ import tweepy
 
 from ...transcripts.fields import id_order
 from ..faults import REDACTOR, APIFault, PageGuard, RateWaits, secret_problem
+from .errors import XError
 
 TOKEN_ENV = "X_BEARER_TOKEN"
 # X API pay-per-use price per post read, in US dollars (X's pricing since February 2026).
@@ -95,10 +96,6 @@ class Endpoint:
 
 RECENT = Endpoint("search_recent_tweets", "recent search", 100, 512, "get_recent_tweets_count")
 ARCHIVE = Endpoint("search_all_tweets", "full-archive search", 500, 1024, "get_all_tweets_count")
-
-
-class XError(APIFault):
-    """A failure talking to X, explained in one line."""
 
 
 def read_token(environ: Mapping[str, str] | None = None) -> str:

@@ -23,7 +23,7 @@ from ...transcripts.checks import (
     nesting,
     shorten,
 )
-from .client import XError
+from .errors import XError
 
 TWEPOCH = datetime(2010, 11, 4, 1, 42, 54, 657000, tzinfo=UTC)  # X's snowflake ids count from here
 ENTITY_LISTS = {"urls": ("url", "expanded_url", "display_url"), "mentions": ("username",),
