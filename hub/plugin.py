@@ -70,7 +70,24 @@ KEPT_TEMPLATE = "chathub_kept.html"  # in THEME_TEMPLATES: a page whose finished
 # inputs did not change is written as it was, without the theme): with any other, it is built.
 _KNOWN_PLUGINS = {"chathub", "search", "material/search"}
 # What Material's search takes out of every page's content once it has indexed it.
-_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+_SEARCH_ATTRIBUTE = re.compile(r"data-search-\w+=\"[^\"]+\"")  # a literal start: a quick search
+
+
+def without_search_attributes(html: str) -> str:
+    """``html`` without its ``data-search-*="…"`` attributes, each with the space before it, as
+    Material's search takes them out of the pages it indexes."""
+    parts: list[str] = []
+    position = 0
+    for match in _SEARCH_ATTRIBUTE.finditer(html):
+        start = match.start()
+        if start > position and html[start - 1].isspace():
+            start -= 1
+        parts.append(html[position:start])
+        position = match.end()
+    if not parts:
+        return html
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 def material_search(config: MkDocsConfig) -> Any:
@@ -645,7 +662,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if found[2]:
             return html
         if self.search is not None and "data-search-" in html:
-            html = _SEARCH_ATTRIBUTES.sub("", html)
+            html = without_search_attributes(html)
         if not spec.searchable or found[1] is not None:  # search needs the HTML no more: keep
             found[0], found[2] = html, True  # what is written (serve writes it again as it is)
         return html

@@ -200,6 +200,21 @@ def test_search_sections_are_the_ones_materials_parser_makes(pieces):
     assert _our_sections(html) == _material_sections(html)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['<p data-search-exclude="">', " data-search-exclude=\"x\"", "data-search-",
+                                 'data-search-boost="2"', "\t", "\n", " ", "\u2003", '"', "=", "a", "é", "<",
+                                 ">", "data-search-\u00e9=\"1\""]), max_size=30))
+def test_search_attributes_go_with_the_space_before_them(pieces):
+    """What chathub writes of a searchable page: its data-search-* attributes taken out, each
+    with the one white space before it, as Material's search does."""
+    import re
+
+    from chathub.plugin import without_search_attributes
+
+    html = "".join(pieces)
+    assert without_search_attributes(html) == re.sub(r"\s?data-search-\w+=\"[^\"]+\"", "", html)
+
+
 def test_chathub_pages_take_the_quick_tokenizer(make_hub):
     """The recap and the announcement are in the shape the tokenizer reads (so search is quick),
     and it makes Material's sections of them."""

@@ -224,11 +224,19 @@ class HubConfig:
     def _resolved_root(self) -> Path:
         return self.root.resolve()
 
+    @cached_property
+    def _resolved_folders(self) -> dict[Path, Path]:
+        return {}  # a folder's real path, once per config (a build): every chat file names one
+
     def display_path(self, path: Path) -> str:
         """A path as shown in messages: relative to the hub root when inside it. The file itself
         is named, not what it links to (a dangling or looping link is named as it is)."""
         try:
-            where = path.parent.resolve() / path.name
+            folders = self._resolved_folders
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            where = folder / path.name
             return where.relative_to(self._resolved_root).as_posix()
         except (ValueError, OSError, RuntimeError):  # outside the hub; a folder that loops
             return str(path)
