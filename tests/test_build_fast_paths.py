@@ -6,6 +6,7 @@ and chathub's pages the same HTML, whichever way they are rendered. (Timing live
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import yaml
@@ -258,6 +259,7 @@ def _fresh_build(tiny, site_dir) -> None:
     import chathub.pages.calendars as calendars
 
     community._KEEP.clear()
+    community._DIGESTS.clear()
     calendars._KEPT.clear()
     _serve_build(tiny, site_dir, [])
 
@@ -288,6 +290,14 @@ def test_serve_rebuilds_write_what_a_fresh_build_writes(make_hub, tmp_path):
     _fresh_build(tiny, fresh)
     assert _files(served) == _files(fresh)
     assert "six years" in (served / "chats" / "may" / "archive" / "index.html").read_text()
+    before = transcript.stat()  # an edit of the same size, its time put back (rsync -t, touch -r)
+    transcript.write_text(transcript.read_text().replace("six years", "ten years"))
+    os.utime(transcript, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert transcript.stat().st_size == before.st_size
+    plugin = _serve_build(tiny, served, started)
+    assert "ten years" in (served / "chats" / "may" / "archive" / "index.html").read_text()
+    plugin = _serve_build(tiny, served, started)  # nothing edited: nothing read or rendered again
+    assert not plugin.rendered
     override = tiny.root / "theme_overrides" / "main.html"
     override.parent.mkdir(exist_ok=True)
     override.write_text('{% extends "base.html" %}\n{% block footer %}<p>Edited footer</p>{% endblock %}\n')
