@@ -334,7 +334,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.reused: dict[str, tuple[Any, ...]] = {}  # src_uri -> frame key, pages the theme skips
         self.kit_checks: dict[str, Problems] = {}  # under serve: each chat's kit problems, by its inputs
         self.frozen = False  # whether this plugin froze the garbage collector's objects
-        self.collected_at = 0  # how many objects the collector tracked after its last collection
+        self.collected_at = 0  # how many objects were frozen first after the last collection
         self.compiled: dict[str, CompiledTemplates] = {}  # under serve, by compile_options
         self.configured_site_url: str | None = None  # mkdocs.yml's own, whatever serve sets
         self.problems: list[str] = []  # under serve: the errors of the last build, shown on every page
@@ -410,7 +410,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             gc.unfreeze()
             if frozen > self.collected_at * 1.25:
                 gc.collect()
-                self.collected_at = len(gc.get_objects())
+                self.collected_at = 0  # the next freeze counts what is left
             self.frozen = False
 
     def _add_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -430,7 +430,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             if found is None:
                 found = Problems()
                 try:
-                    found.extend(check_kit(chat, hub.config, hub.cache.setdefault("kits", {})))
+                    found.extend(check_kit(chat, hub.config, invite.built_kits(hub)))
                 except HubError as exc:  # a broken kit template (theme_overrides/): its error once
                     for problem in exc.problems:
                         found.append(problem)

@@ -25,7 +25,7 @@ from babel.lists import format_list
 from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import writable
 from ..i18n.translator import N_, Translator, translator_for
-from ..model.chat import Chat, HubConfig, Person, Question
+from ..model.chat import Chat, Hub, HubConfig, Person, Question
 from ..model.markdown import plain_text, safe_markdown, unwrap_paragraphs
 from ..model.networks import NETWORKS
 from ..model.problems import HubError, Problem
@@ -414,6 +414,12 @@ def _person_line(person: Person | PersonView) -> str:
     """``Name (@account)``; the name alone for someone without an account on the post's network
     (whose ``at`` is then their name)."""
     return f"{person.name} ({person.at})" if person.name and person.at != person.name else person.at
+
+
+def built_kits(hub: Hub) -> dict[str, list[KitItem]]:
+    """The kits built so far in this build, by chat slug: the kit check builds each chat's kit,
+    and its invite page shows that one rather than building it again."""
+    return hub.cache.setdefault("kits", {})
 
 
 def build_kit(chat: Chat, config: HubConfig) -> list[KitItem]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
-from ..kit.texts import KitItem, build_kit
+from ..kit.texts import KitItem, build_kit, built_kits
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.networks import NETWORKS
 from ..model.urls import invite_url
@@ -52,7 +52,7 @@ class KitView:
 
 def pages(hub: Hub) -> Iterator[Page]:
     config = hub.config
-    kits = hub.cache.setdefault("kits", {})  # the kits the build's checks made
+    kits = built_kits(hub)
     for chat in hub.published:
         visible = questions_visible(chat, hub)
         t = page_translator(hub, chat)
