@@ -161,7 +161,10 @@ class Post:
     @property
     def instant(self) -> str:
         """``created_at`` as ISO 8601 in UTC, for ``<time datetime>``."""
-        return self.created_at.astimezone(UTC).isoformat()[:19] + "Z"  # isoformat is the fastest
+        moment = self.created_at
+        if moment.tzinfo is not UTC:  # the normalisers store UTC: converted only when it is not
+            moment = moment.astimezone(UTC)
+        return moment.isoformat()[:19] + "Z"  # isoformat is the fastest
 
 
 @dataclass
