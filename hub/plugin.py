@@ -280,6 +280,27 @@ class HubPage(MkDocsPage):
         self.present_anchor_ids = set()
 
 
+class ServedCopy(File):
+    """A file of chathub's cache (a social card) in ``mkdocs serve``'s site: hard-linked to the
+    cache's file where the file system allows, else copied. Serve rebuilds its temporary site from
+    scratch each time and never publishes it, and the cache's files are only ever replaced (a new
+    file renamed over the old), never written in place, so the link always shows the card's bytes.
+    ``mkdocs build`` copies them, as any static file."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        output = self.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(output), exist_ok=True)
+            if os.path.lexists(output):
+                os.remove(output)
+            os.link(self.abs_src_path, output)
+        except OSError:  # another file system, or one without hard links
+            super().copy_file(dirty)
+
+
 class ChatHubConfig(base.Config):
     enabled = c.Type(bool, default=True)
     chats_dir = c.Type(str, default="chats")
@@ -488,7 +509,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             self.pages[page.src_uri] = page
         for asset in self.site.assets:
             if asset.source is not None:
-                files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
+                kind = ServedCopy if self.serving else File
+                files.append(kind.generated(config, asset.path, abs_src_path=str(asset.source)))
             else:
                 files.append(File.generated(config, asset.path, content=asset.content))
         return files

@@ -318,3 +318,43 @@ def test_serve_rebuilds_write_what_a_fresh_build_writes(make_hub, tmp_path):
     assert "Edited foot<" in archive and "Edited footer" not in archive  # compiled again
     _fresh_build(tiny, fresh)
     assert _files(served) == _files(fresh)
+
+
+def _cards(site) -> list:
+    return [p for p in site.rglob("*.png") if "assets" not in p.relative_to(site).parts]  # not the theme's
+
+
+def test_serve_links_the_cached_cards_and_a_build_copies_them(make_hub, tmp_path, monkeypatch):
+    """Under serve, a social card in the cache is hard-linked into serve's temporary site (the
+    same bytes, nothing copied at each rebuild); a build copies it, so the published site shares
+    nothing with the cache; where the file system refuses links, serve copies too."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    tiny = _hub_with_a_past_chat(make_hub)
+    served = tmp_path / "served"
+    _serve_build(tiny, served, [])  # draws the cards into the cache
+    _serve_build(tiny, served, [True])
+    cache = {p.read_bytes(): p.stat().st_ino for p in (tiny.root / ".cache").rglob("*.png")}
+    site_cards = _cards(served)
+    assert cache and len(site_cards) == len(cache)
+    for card in site_cards:
+        assert cache[card.read_bytes()] == card.stat().st_ino
+
+    built = tmp_path / "built"
+    config = load_config(str(tiny.root / "mkdocs.yml"), site_dir=str(built))
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
+    build(config)
+    copies = _cards(built)
+    assert len(copies) == len(cache)
+    for card in copies:
+        assert card.read_bytes() in cache and cache[card.read_bytes()] != card.stat().st_ino
+
+    def refuse(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", refuse)
+    _serve_build(tiny, served, [True])
+    assert len(_cards(served)) == len(cache)
+    for card in _cards(served):
+        assert card.read_bytes() in cache and cache[card.read_bytes()] != card.stat().st_ino
