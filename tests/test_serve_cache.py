@@ -93,6 +93,27 @@ def test_a_new_title_reaches_every_page_that_shows_it(make_hub, monkeypatch):
     assert tiny.html("chats/").find("a", string="Renewals in may") is not None
 
 
+def test_a_chat_in_a_new_language_or_zone_reaches_the_people_directory(make_hub, monkeypatch):
+    """The people directory marks each chat's title with the chat's language and gives its time in
+    its zone: a chat file that changes either renders the directory again under serve."""
+    tiny = _hub(make_hub)
+    session = Session(tiny, monkeypatch)
+    session.build()
+
+    def may_link():
+        return next(a for a in tiny.html("people/").select(".chathub-attended a")
+                    if a["href"].endswith("may/archive/"))
+
+    assert may_link().get("lang") is None
+    path = tiny.chats / "may.yml"
+    path.write_text(path.read_text() + "language: fr\n")
+    assert "people/" in session.build()
+    assert may_link()["lang"] == "fr"
+    path.write_text(path.read_text().replace("timezone: America/New_York", "timezone: Pacific/Auckland"))
+    assert "people/" in session.build()
+    assert may_link().find_next("time")["datetime"] == "2026-05-14T13:00:00+12:00"
+
+
 def test_an_edited_transcript_renders_its_pages_and_the_voices_of_later_chats(make_hub, monkeypatch):
     tiny = _hub(make_hub)
     session = Session(tiny, monkeypatch)

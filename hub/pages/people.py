@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..analysis.community import analyze_hub
+from ..analysis.community import PersonRecord, analyze_hub
 from ..model.chat import Hub
+from ..transcripts.posts import User
 from .page import Page, fingerprint, page_translator
 
 PEOPLE_URL = "people/"
@@ -17,11 +18,27 @@ def people_url(number: int = 1) -> str:
     return PEOPLE_URL if number == 1 else f"{PEOPLE_URL}page/{number}/"
 
 
+def _shown(user: User) -> tuple[str, ...]:
+    """What a row shows of an account (its id, network, handle, name and profile)."""
+    return (user.id, user.network, user.handle, user.name, user.profile_url)
+
+
+def _person_key(person: PersonRecord, chats: dict[str, tuple[str, ...]]) -> tuple[object, ...]:
+    """What a person's row shows: their accounts, their chats (each by what the page shows of it,
+    ``chats``) and posts, and when they were first seen."""
+    return (_shown(person.user), [_shown(u) for u in person.other_accounts],
+            [(chats[a.chat.slug], a.posts) for a in person.chats], person.first_seen, person.posts)
+
+
 def pages(hub: Hub) -> Iterator[Page]:
     data = analyze_hub(hub)
     everyone = data.directory()
     count = max(1, -(-len(everyone) // PER_PAGE))
     t = page_translator(hub)
+    # What a row shows of each chat (its link, title, language, date and zone): worked out once per
+    # chat, as thousands of rows name the same chats.
+    chats = {chat.slug: (chat.slug, chat.title, hub.config.language_of(chat), chat.start.isoformat(),
+                         chat.timezone) for chat in hub.chats}
     for number in range(1, count + 1):
         chunk = everyone[(number - 1) * PER_PAGE : number * PER_PAGE]
         yield Page(
@@ -35,8 +52,6 @@ def pages(hub: Hub) -> Iterator[Page]:
             searchable=False,  # thousands of rows in a ten-year hub; each page has its own filter
             description=t.gettext("Everyone who took part in %(site)s chats.",
                                   site=hub.config.site_name),
-            key=fingerprint("people", number, count, len(everyone), [
-                (p.user, [(a.chat.slug, a.chat.title, a.chat.start, a.posts) for a in p.chats],
-                 p.first_seen, p.posts) for p in chunk]),
+            key=fingerprint("people", number, count, len(everyone), [_person_key(p, chats) for p in chunk]),
             language=t.tag,
         )
