@@ -27,6 +27,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 
 from .i18n.languages import forget_catalogues, writable
+from .kept_site import KeptSite
 from .kit import texts as invite
 from .kit.check import check_kit
 from .model.chat import Hub
@@ -336,6 +337,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.renderer = Renderer()
         self.templates = ""  # fingerprint of the renderer's template files
         self.serving = False
+        self.dirty = False  # serve --dirty: MkDocs leaves the site's files in place
+        self.kept_site = KeptSite()  # under serve: the last build's files, for pages that come out the same
         self.shared_key = ""  # fingerprint of the hub's settings and templates, for this build
         # (src_uri, key, shared key) -> [HTML, search entries or None]
         self.cache: dict[tuple[str, str, str], list[Any]] = {}
@@ -366,6 +369,19 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         """Exists so MkDocs keeps this plugin (its renderer and page cache) across serve
         rebuilds; pages are kept only when serving."""
         self.serving = command == "serve"
+        self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        self.kept_site.discard()
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Under serve (not --dirty), the last build's files are set aside before MkDocs empties
+        the site folder: pages that come out the same are moved back (``on_post_page``)."""
+        if self.serving and not self.dirty:
+            self.kept_site.set_aside(config.site_dir)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.kept_site.discard()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         forget_catalogues()  # a catalogue added under serve is found by the next build
@@ -530,6 +546,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._thaw()
+        self.kept_site.discard()
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Under serve: what every page's theme depends on, to know which pages' finished HTML
@@ -651,7 +668,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         hub overrides (main.html, base.html, a partial) can drop them. A chathub page's ``<html
         lang>`` is its own language: Material writes the hub's (``theme.language``), and a French
         chat in an English hub has French pages. Then the page's content takes its placeholder's
-        place. Under serve, a page none of whose inputs changed is written as it was."""
+        place. Under serve, a page none of whose inputs changed is written as it was, or its last
+        file moved back."""
         if self.hub is None:
             return output
         spec = self.pages.get(page.file.src_uri)
@@ -660,7 +678,10 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         frame_key = self.reused.get(page.file.src_uri)
         if spec is not None and frame_key is not None:
             before, after = self.frames[frame_key] = self.kept_frames[frame_key]
-            return before + self._content(spec) + after
+            output = before + self._content(spec) + after
+            if self.kept_site.restore(page.file.src_uri, page.file.abs_dest_path, output):
+                return ""  # the last build's file, moved back: nothing for MkDocs to write
+            return output
         output = insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
         if spec is None:
             return output

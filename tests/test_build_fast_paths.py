@@ -358,3 +358,50 @@ def test_serve_links_the_cached_cards_and_a_build_copies_them(make_hub, tmp_path
     assert len(_cards(served)) == len(cache)
     for card in _cards(served):
         assert card.read_bytes() in cache and cache[card.read_bytes()] != card.stat().st_ino
+
+
+def test_serve_moves_back_the_pages_that_come_out_the_same(make_hub, tmp_path, caplog):
+    """A serve rebuild moves the last build's file of each page whose HTML is the same back into
+    the site (the same inode, nothing written), says nothing about it in the log, and leaves no
+    folder behind; a page whose old file is not what it would write is written again."""
+    import logging
+
+    tiny = _hub_with_a_past_chat(make_hub)
+    served = tmp_path / "served"
+    started: list = []
+    _serve_build(tiny, served, started)
+    archive = served / "chats" / "may" / "archive" / "index.html"
+    recap = served / "chats" / "may" / "recap" / "index.html"
+    first = {p: (p.stat().st_ino, p.read_bytes()) for p in (archive, recap)}
+    recap.write_bytes(first[recap][1][:-10])  # damaged between builds: written again, whole
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        plugin = _serve_build(tiny, served, started)
+    assert "chats/may/archive/index.md" in plugin.kept_site.restored
+    assert archive.stat().st_ino == first[archive][0] and archive.read_bytes() == first[archive][1]
+    assert "chats/may/recap/index.md" in plugin.reused  # the same HTML, but not the same file
+    assert "chats/may/recap/index.md" not in plugin.kept_site.restored
+    assert recap.read_bytes() == first[recap][1]
+    assert not any("Page skipped" in r.getMessage() for r in caplog.records)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("served")) == ["served"]
+    fresh = tmp_path / "fresh"
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
+
+
+@pytest.mark.parametrize(("command", "dirty"), [("build", False), ("serve", True)])
+def test_builds_and_dirty_serves_leave_the_site_folder_alone(make_hub, tmp_path, command, dirty):
+    """Only a serve rebuild from scratch sets the last site aside: ``mkdocs build`` empties its
+    folder as MkDocs does, and ``serve --dirty`` keeps the files it does not write again."""
+    from mkdocs.config import load_config
+
+    tiny = _hub_with_a_past_chat(make_hub)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kept.html").write_text("<p>from before</p>")
+    config = load_config(str(tiny.root / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command=command, dirty=dirty)
+    plugin = config.plugins["chathub"]
+    plugin.on_pre_build(config=config)
+    assert (site / "kept.html").read_text() == "<p>from before</p>"
+    assert not plugin.kept_site.previous
+    assert not any(p.name.endswith("chathub-last") for p in tmp_path.iterdir())
