@@ -92,6 +92,26 @@ def test_urls_are_judged_as_a_browser_reads_them():
         assert http_url(bad) is None, bad
 
 
+URL_PIECES = st.sampled_from(["http", "HTTPS", "h\ttp", "javascript", "ftp", ":", "//", "/",
+                                "\\", " ", "\x00", "\x1f", "\x7f", "\x9f", "\xa0", "\n", "\r",
+                                "&#58;", "example.org", "é", "?q=1", "#a", "+", "-", "."])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(URL_PIECES, max_size=8).map("".join))
+def test_http_url_is_allowed_url_with_http_alone(value):
+    """A link from a network is http(s) exactly when ``allowed_url`` (no character references
+    decoded, as in text) lets it through with http(s) as the only schemes, and it has a scheme."""
+    allowed = allowed_url(value, ("http", "https"), decode=False) and browser_url(
+        value, decode=False).lower().startswith(("http:", "https:"))
+    expected = browser_url(value, decode=False) if allowed else None
+    found = http_url(value)
+    assert (found is None) == (expected is None), value
+    if found is not None:  # the URL as written, its backslashes kept (the browser reads them as /)
+        assert found.replace("\\", "/") == expected and "\t" not in found
+        assert found[0] > " " and found[-1] > " "
+
+
 def chat_text(about: str) -> str:
     body = "\n".join(f"  {line}" for line in about.splitlines())
     return (
