@@ -30,8 +30,10 @@ def gettext_callables(t: Translator) -> dict[str, Any]:
     result is HTML-safe (values put into it are escaped). In the plural forms the count (``num``,
     or the ``{% trans count=… %}`` variable) is written in the locale's digits: "1 234"."""
 
-    def fill(context: Any, text: str, variables: dict[str, Any]) -> str:
-        if context.eval_ctx.autoescape:
+    # The evaluation context (autoescape or not) is all they need: with pass_context, Jinja would
+    # make a new context for every call in a loop.
+    def fill(eval_ctx: Any, text: str, variables: dict[str, Any]) -> str:
+        if eval_ctx.autoescape:
             return Markup(fill_values(text, {k: escape(v) for k, v in variables.items()}))
         return fill_values(text, variables)
 
@@ -43,24 +45,24 @@ def gettext_callables(t: Translator) -> dict[str, Any]:
         return {k: shown if v is num or (type(v) is type(num) and v == num) else v
                 for k, v in variables.items()}
 
-    @jinja2.pass_context
-    def gettext(__context: Any, __string: str, **variables: Any) -> str:
-        return fill(__context, t.catalogue.gettext(__string), variables)
+    @jinja2.pass_eval_context
+    def gettext(__eval_ctx: Any, __string: str, **variables: Any) -> str:
+        return fill(__eval_ctx, t.catalogue.gettext(__string), variables)
 
-    @jinja2.pass_context
-    def ngettext(__context: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+    @jinja2.pass_eval_context
+    def ngettext(__eval_ctx: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
         text = t.catalogue.ngettext(__singular, __plural, __num)
-        return fill(__context, text, counted(__num, variables))
+        return fill(__eval_ctx, text, counted(__num, variables))
 
-    @jinja2.pass_context
-    def pgettext(__context: Any, __string_ctx: str, __string: str, **variables: Any) -> str:
-        return fill(__context, t.catalogue.pgettext(__string_ctx, __string), variables)
+    @jinja2.pass_eval_context
+    def pgettext(__eval_ctx: Any, __string_ctx: str, __string: str, **variables: Any) -> str:
+        return fill(__eval_ctx, t.catalogue.pgettext(__string_ctx, __string), variables)
 
-    @jinja2.pass_context
-    def npgettext(__context: Any, __string_ctx: str, __singular: str, __plural: str, __num: int,
+    @jinja2.pass_eval_context
+    def npgettext(__eval_ctx: Any, __string_ctx: str, __singular: str, __plural: str, __num: int,
                   **variables: Any) -> str:
         text = t.catalogue.npgettext(__string_ctx, __singular, __plural, __num)
-        return fill(__context, text, counted(__num, variables))
+        return fill(__eval_ctx, text, counted(__num, variables))
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
             "npgettext": npgettext}
