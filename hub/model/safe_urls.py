@@ -16,7 +16,7 @@ LINK_SCHEMES = ("http", "https", "mailto")
 _STRIPPED = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
 _REMOVED = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def browser_url(value: str, decode: bool = True) -> str:
