@@ -90,6 +90,9 @@ def test_urls_are_judged_as_a_browser_reads_them():
     assert http_url("\x01https://exa\nmple.org") == "https://example.org"
     for bad in ("../x", "javascript:x", "\x01javascript:x", "ftp://example.org", "", None):
         assert http_url(bad) is None, bad
+    long = "/" + "a" * 5000  # longer than what http_url remembers: judged all the same
+    assert http_url(f" https://example.org{long}\n") == f"https://example.org{long}"
+    assert http_url(f"java\tscript:{long}") is None and http_url(f"https://x.org\x01{long}") is None
 
 
 URL_PIECES = st.sampled_from(["http", "HTTPS", "h\ttp", "javascript", "ftp", ":", "//", "/",
