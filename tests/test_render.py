@@ -38,3 +38,60 @@ def test_text_with_nothing_to_escape_is_output_as_it_is():
 def test_undefined_values_still_fail(tmp_path):
     with pytest.raises(jinja2.UndefinedError):
         _env(tmp_path, "{{ missing }}").render("chathub/t.html")
+
+
+CALLS = (
+    "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}"
+    "{{ plain('<a>') }}|{{ twice('<b>') }}|{{ ctx_name() }}|{{ eval_escape('<c>') }}|"
+    "{{ env_name() }}|{{ words.get('k', 'none') }}|{{ box.shout('d') }}|{{ callable_object() }}|"
+    "{{ plain(plain('e'), suffix='!') }}|"
+    "{% for n in tree recursive %}[{{ plain(n.name) }}{{ ctx_name() }}{{ loop(n.kids) }}]{% endfor %}|"
+    "{% for x in [1, 2] %}{% set y = x * 10 %}{{ ctx_y() }}{% endfor %}"
+)
+
+
+class _Box:
+    def shout(self, text: str) -> str:
+        return text.upper()
+
+
+class _CallableObject:
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context) -> str:
+        return f"object:{context.get('name')}"
+
+
+def _call_context() -> dict:
+    return {
+        "name": "<hub>",
+        "plain": lambda text, suffix="": f"{text}{suffix}",
+        "ctx_name": jinja2.pass_context(lambda context: context["name"]),
+        "ctx_y": jinja2.pass_context(lambda context: context.get("y", "?")),
+        "eval_escape": jinja2.pass_eval_context(lambda ec, text: f"{ec.autoescape}:{text}"),
+        "env_name": jinja2.pass_environment(lambda env: type(env).__name__.startswith("_")
+                                            or "Environment" in type(env).__name__),
+        "words": {"k": "v<"},
+        "box": _Box(),
+        "callable_object": _CallableObject(),
+        "tree": [{"name": "a", "kids": [{"name": "b<", "kids": []}]}],
+    }
+
+
+def test_every_kind_of_call_renders_as_jinja_renders_it(tmp_path):
+    """Templates call functions, macros, methods, loops and context-taking callables directly
+    where Jinja's Context.call would add nothing: the output stays Jinja's."""
+    ours = _env(tmp_path, CALLS).render("chathub/t.html", **_call_context())
+    reference = jinja2.Environment(autoescape=True).from_string(CALLS).render(**_call_context())
+    assert ours == reference
+    assert "&lt;a&gt;" in ours and "&lt;b&gt;&lt;b&gt;" in ours and "True:&lt;c&gt;" in ours
+    assert "object:<hub>" in ours.replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_a_failing_call_still_fails(tmp_path):
+    def broken() -> str:
+        raise ValueError("broken helper")
+
+    with pytest.raises(ValueError, match="broken helper"):
+        _env(tmp_path, "{{ broken() }}").render("chathub/t.html", broken=broken)
+    with pytest.raises(jinja2.UndefinedError):
+        _env(tmp_path, "{{ nothing() }}").render("chathub/t.html")

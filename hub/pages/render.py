@@ -5,16 +5,20 @@ gettext through the page's catalogue."""
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
+from jinja2.compiler import CodeGenerator, is_python_keyword
+from jinja2.runtime import LoopContext
+from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
 
 from ..i18n import jinja as i18n_jinja
@@ -66,6 +70,9 @@ def safe_href(url: str | None) -> str | None:
 
 
 _SPECIAL = re.compile(r"[&<>\"']")
+# What compiled templates call directly (see ``_OutputCompiler.visit_Call``).
+PLAIN_CALLABLES = frozenset({FunctionType, BuiltinFunctionType, MethodType, LoopContext})
+EVAL_CONTEXT = _PassArg.eval_context
 
 
 def escape_output(value: Any, _search: Any = _SPECIAL.search) -> Any:
@@ -104,6 +111,41 @@ class _OutputCompiler(CodeGenerator):
         self.visit(node.node, frame)
         self.write(f"), {node.attr!r}, missing)) is not missing"
                    f" else environment.getattr(_of, {node.attr!r}))")
+
+    def visit_Template(self, node: Any, frame: Any = None) -> None:
+        self.writeline(f"from {__name__} import PLAIN_CALLABLES as chathub_plain, "
+                       "FunctionType as chathub_function, EVAL_CONTEXT as chathub_eval_context")
+        super().visit_Template(node, frame)
+
+    def _captured(self, write: Any) -> str:
+        """The code ``write()`` writes, as text (an expression's code holds no new line)."""
+        stream, self.stream = self.stream, io.StringIO()
+        try:
+            write()
+            return self.stream.getvalue()
+        finally:
+            self.stream = stream
+
+    def visit_Call(self, node: Any, frame: Any, forward_caller: bool = False) -> None:
+        """``f(…)`` called directly when ``f`` is a function, method, builtin or loop that wants no
+        context (``f(eval_ctx, …)`` for a macro or a ``pass_eval_context`` function), and through
+        ``context.call`` otherwise: what ``Context.call`` does, without its cost (a dictionary of
+        the loop's variables and two attribute probes per call). A template's calls in a loop (a
+        post's ``lang_attr``, a thread's ``loop(replies)``, ``_()``) add up over an archive."""
+        if (self.environment.is_async or self.environment.sandboxed or forward_caller
+                or node.dyn_args is not None or node.dyn_kwargs is not None
+                or any(is_python_keyword(k.key) for k in node.kwargs)):
+            super().visit_Call(node, frame, forward_caller)
+            return
+        callee = self._captured(lambda: self.visit(node.node, frame))
+        args = self._captured(lambda: self.signature(node, frame))  # ", a, b, k=v"
+        extra = "".join(f", {k}={k}" for k, on in (("_loop_vars", frame.loop_frame),
+                                                  ("_block_vars", frame.block_frame)) if on)
+        self.write(f"(_c({args[2:]}) if (_t := type(_c := {callee})) in chathub_plain"
+                   f" and not hasattr(_c, 'jinja_pass_arg')"
+                   f" else _c(context.eval_ctx{args}) if _t is Macro or _t is chathub_function"
+                   f" and getattr(_c, 'jinja_pass_arg', None) is chathub_eval_context"
+                   f" else context.call(_c{args}{extra}))")
 
 
 class _Environment(jinja2.Environment):
