@@ -38,7 +38,7 @@ from .model.settings import ConfigError, make_config, site_url_warning
 from .model.zones import fixed_offset_warning, zone_problem
 from .pages.listing import upcoming_view
 from .pages.page import Page, Site, fingerprint
-from .pages.render import Renderer
+from .pages.render import TEMPLATE_CACHE, Renderer
 from .pages.site import page_language, plan_site, render_head, render_page
 from .resources import THEME_TEMPLATES
 from .search_parser import parse_sections
@@ -397,7 +397,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if str(THEME_TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.append(str(THEME_TEMPLATES))
         custom = config.theme.custom_dir
-        renderer = Renderer([Path(custom)] if custom else [])
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        renderer = Renderer([Path(custom)] if custom else [], cache_dir=root / TEMPLATE_CACHE)
         templates = renderer.templates_key()
         # Keep the renderer, with its compiled templates, while no template file changed. (Jinja
         # reloads an edited template, but not one that a new override now hides.)

@@ -95,3 +95,38 @@ def test_a_failing_call_still_fails(tmp_path):
         _env(tmp_path, "{{ broken() }}").render("chathub/t.html", broken=broken)
     with pytest.raises(jinja2.UndefinedError):
         _env(tmp_path, "{{ nothing() }}").render("chathub/t.html")
+
+
+def test_compiled_templates_are_kept_between_builds_and_follow_edits(tmp_path):
+    cache = tmp_path / ".cache" / "chathub" / "templates"
+    overrides = tmp_path / "overrides"
+    (overrides / "chathub").mkdir(parents=True)
+    template = overrides / "chathub" / "t.html"
+    template.write_text("<p>{{ _('Recap') }} {{ name }}</p>", encoding="utf-8")
+    first = Renderer([overrides], cache_dir=cache).render("chathub/t.html", name="<a>")
+    kept = sorted(cache.iterdir())
+    assert first == "<p>Recap &lt;a&gt;</p>" and kept
+    # A new build (a new renderer) reads the compiled template back, in every language.
+    again = Renderer([overrides], cache_dir=cache)
+    assert again.render("chathub/t.html", name="<a>") == first
+    assert again.render("chathub/t.html", language="fr", name="x") == "<p>Résumé x</p>"
+    assert sorted(cache.iterdir()) == kept
+    # An edited template is compiled again, although its compiled form is in the cache.
+    template.write_text("<p>edited {{ name }}</p>", encoding="utf-8")
+    assert Renderer([overrides], cache_dir=cache).render("chathub/t.html", name="y") == "<p>edited y</p>"
+
+
+def test_a_broken_or_unwritable_template_cache_changes_nothing(tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    page = _env(tmp_path, "{{ 1 + 1 }}|{{ name }}")
+    assert Renderer([tmp_path], cache_dir=blocked / "templates").render(
+        "chathub/t.html", name="<x>") == page.render("chathub/t.html", name="<x>") == "2|&lt;x&gt;"
+    cache = tmp_path / "cache"
+    Renderer([tmp_path], cache_dir=cache).render("chathub/t.html", name="a")
+    for kept in cache.iterdir():  # truncated, or garbage of the right length
+        kept.write_bytes(kept.read_bytes()[:40])
+    assert Renderer([tmp_path], cache_dir=cache).render("chathub/t.html", name="b") == "2|b"
+    for kept in cache.iterdir():
+        kept.write_bytes(b"\0" * 200)
+    assert Renderer([tmp_path], cache_dir=cache).render("chathub/t.html", name="c") == "2|c"

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import posixpath
 import re
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +70,8 @@ def safe_href(url: str | None) -> str | None:
     other links."""
     return http_url(url)
 
+
+log = logging.getLogger("mkdocs.plugins.chathub")
 
 _SPECIAL = re.compile(r"[&<>\"']")
 # What compiled templates call directly (see ``_OutputCompiler.visit_Call``).
@@ -148,6 +152,46 @@ class _OutputCompiler(CodeGenerator):
                    f" else context.call(_c{args}{extra}))")
 
 
+TEMPLATE_CACHE = Path(".cache") / "chathub" / "templates"  # under the hub's root
+
+
+def _compiler_key() -> str:
+    """What, besides a template's source, decides the code it compiles to: this module's compiler
+    and settings, the gettext glue, Jinja's and Python's versions."""
+    digest = hashlib.sha256(f"{jinja2.__version__}\0{sys.version}\0".encode())
+    for module in (__file__, i18n_jinja.__file__):
+        digest.update(Path(module).read_bytes() if module else b"")
+    return digest.hexdigest()
+
+
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """chathub's compiled templates, kept on disk between builds (as Python keeps its modules'
+    bytecode): named by the template's file and the compiler (``_compiler_key``), and checked by
+    Jinja against the template's source, so an edited template or override is compiled again. A
+    folder that cannot be read or written only means templates are compiled, as without it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), "%s.jinja")
+        self.folder = folder
+        self.compiler = _compiler_key()
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self.compiler}\0{name}\0{filename}".encode()).hexdigest()[:32]
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable, truncated or garbled: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError as exc:
+            log.debug("chathub: cannot keep a compiled template in %s: %s", self.folder, exc)
+
+
 class _Environment(jinja2.Environment):
     code_generator_class = _OutputCompiler
     escape_output = staticmethod(escape_output)
@@ -170,11 +214,14 @@ class Renderer:
     One Jinja environment per language: its ``_``/``ngettext`` go through that language's
     catalogue and its filters format for that language's locale. ``render(…, language="fr")``
     renders a page in French (a language chathub has no catalogue for is written in English).
+    With ``cache_dir``, compiled templates are kept there between builds (``TemplateCache``).
     """
 
-    def __init__(self, override_dirs: Sequence[Path] = (), language: str = "en") -> None:
+    def __init__(self, override_dirs: Sequence[Path] = (), language: str = "en",
+                 cache_dir: Path | None = None) -> None:
         self.dirs = [Path(d) for d in override_dirs if d] + [TEMPLATES]
         self.language = language
+        self.bytecode_cache = TemplateCache(cache_dir) if cache_dir is not None else None
         self._envs: dict[str, tuple[Translator, jinja2.Environment]] = {}
 
     @property
@@ -199,6 +246,7 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
+            bytecode_cache=self.bytecode_cache,
         )
         i18n_jinja.install(env, t)
         env.filters["time"] = _time_filter(t)
