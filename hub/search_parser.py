@@ -34,6 +34,11 @@ _RAW = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes", "no
 _ESCAPABLE_RAW = frozenset({"textarea", "title"})
 
 
+# The attributes Material's handlers read, besides a heading's: a start tag without any of these
+# words (in any case) has none that matter, and its attributes are not parsed.
+_READ = re.compile(r"data-search-exclude|linenodiv|headerlink", re.IGNORECASE)
+
+
 def _attributes(text: str) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for match in _ATTRS.finditer(text):
@@ -46,8 +51,9 @@ def _attributes(text: str) -> list[tuple[str, str | None]]:
 
 
 def _tokens(html: str) -> list[tuple[int, Any, Any]] | None:
-    """The page as (kind, …) tokens: 0 text, 1 start tag, 2 end tag; None when some of it is not
-    in the shape this tokenizer reads exactly as HTMLParser does."""
+    """The page as (kind, …) tokens: 0 text, 1 start tag (with its attributes where search reads
+    them), 2 end tag; None when some of it is not in the shape this tokenizer reads exactly as
+    HTMLParser does."""
     tokens: list[tuple[int, Any, Any]] = []
     position = 0
     raw = ""  # the raw-text element just opened: only its text and its end tag may follow
@@ -65,7 +71,8 @@ def _tokens(html: str) -> list[tuple[int, Any, Any]] | None:
         raw = ""
         if tag is not None:
             tag = tag.lower()
-            tokens.append((1, tag, _attributes(attrs) if attrs else []))
+            read = attrs and (tag in _HEADINGS or _READ.search(attrs) is not None)
+            tokens.append((1, tag, _attributes(attrs) if read else []))
             if closed:
                 tokens.append((2, tag, None))
             elif tag in _RAW or tag in _ESCAPABLE_RAW:
@@ -107,8 +114,7 @@ class _Sections:
         self.data: list[Any] = []
 
     def _skipping(self) -> bool:
-        open_ = self.open
-        return any(open_.get(tag) for tag in self.skip)
+        return any(map(self.open.get, self.skip))
 
     def _target(self) -> list[str]:
         section = self.section

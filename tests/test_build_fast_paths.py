@@ -184,7 +184,9 @@ HTML_PIECES = ["<h1>", "</h1>", '<h2 id="q1">', "</h2>", "<h3 id='a&amp;b'>", "<
                "é 😀", "<A HREF='Y'>", "</A >", "<p\xa0class=x>", '<a title="1 > 0">', "<a title=x/>", "</>",
                "<a b=c d>", "<a b='<'>", "\t", "<dd data-value=5>", "</ dd>", "<li/>", "<x-y z:w=v>",
                '<h2 id="x" data-search-exclude>', "<p data-search-exclude>", '<div class="linenodiv">',
-               "<hx>", "</hx>", "a\nb", '<h4 id="">', "<h1 id=t>", "<sup>", "</sub>", "</li>", "</p>"]
+               "<hx>", "</hx>", "a\nb", '<h4 id="">', "<h1 id=t>", "<sup>", "</sub>", "</li>", "</p>",
+               '<A CLASS="headerlink" HREF="#q1">', "<a class=HEADERLINK>", "<DIV DATA-Search-Exclude>",
+               "<p CLASS=linenodiv>", '<span title="data-search-exclude">', '<H2 ID="Q2">']
 
 
 def _regular(piece: str) -> bool:
