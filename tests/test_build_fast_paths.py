@@ -407,3 +407,38 @@ def test_builds_and_dirty_serves_leave_the_site_folder_alone(make_hub, tmp_path,
     assert (site / "kept.html").read_text() == "<p>from before</p>"
     assert not plugin.kept_site.previous
     assert not any(p.name.endswith("chathub-last") for p in tmp_path.iterdir())
+
+
+def test_serve_collects_cycles_once_what_it_holds_has_grown_by_a_quarter():
+    """Between serve rebuilds, garbage that only cycles hold is collected when the process has
+    grown by a quarter since the last collection, not by going over everything at each rebuild."""
+    import gc
+    import sys
+    import weakref
+
+    from chathub.plugin import ChatHubPlugin
+
+    class Node:
+        pass
+
+    def cycle() -> weakref.ref:
+        node = Node()
+        node.itself = node
+        return weakref.ref(node)
+
+    plugin = ChatHubPlugin()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        plugin.frozen, plugin.collected_at = True, sys.getallocatedblocks()
+        garbage = cycle()
+        plugin._thaw()  # the process has hardly grown: nothing is collected
+        assert garbage() is not None and not plugin.frozen
+        plugin.frozen = True
+        grown = [[] for _ in range(sys.getallocatedblocks() // 3)]
+        plugin._thaw()
+        assert garbage() is None and plugin.collected_at == 0
+        del grown
+    finally:
+        if enabled:
+            gc.enable()
