@@ -28,12 +28,17 @@ class KeptSite:
         self.site_dir = ""
         self.previous = ""  # the last build's folder, set aside; "" when there is none
         self.restored: set[str] = set()  # src_uri of the pages moved back in this build
+        # Encoded sizes of the texts pages are made of, by the text's identity (kept with it), for
+        # this build and the last: a kept page is the same texts again.
+        self.sizes: dict[int, tuple[str, int]] = {}
+        self.last_sizes: dict[int, tuple[str, int]] = {}
         self._filter: logging.Filter | None = None
 
     def set_aside(self, site_dir: str) -> None:
         """Before MkDocs empties ``site_dir``: move its files aside (a rename, on the same disk)."""
         self.discard()
         self.restored = set()
+        self.last_sizes, self.sizes = self.sizes, {}
         self.site_dir = site_dir
         if not os.path.isdir(site_dir) or not os.listdir(site_dir):
             return
@@ -49,9 +54,19 @@ class KeptSite:
         self.previous = previous
         self._quiet_skipped_pages()
 
-    def restore(self, src_uri: str, dest_path: str, output: str) -> bool:
-        """Move the page's last file back to ``dest_path`` when it holds ``output`` (checked by its
-        size: the plugin gives only pages whose HTML is the last build's); True when it did."""
+    def size(self, text: str) -> int:
+        """How many bytes ``text`` takes in a page file (as MkDocs writes it), worked out once for
+        a text that the plugin keeps from build to build."""
+        known = self.sizes.get(id(text)) or self.last_sizes.get(id(text))
+        if known is None or known[0] is not text:
+            known = (text, len(text.encode("utf-8", errors="xmlcharrefreplace")))
+        self.sizes[id(text)] = known
+        return known[1]
+
+    def restore(self, src_uri: str, dest_path: str, parts: tuple[str, ...]) -> bool:
+        """Move the page's last file back to ``dest_path`` when it holds the ``parts`` of its HTML
+        (checked by its size: the plugin gives only pages whose HTML is the last build's); True
+        when it did."""
         if not self.previous:
             return False
         relative = os.path.relpath(dest_path, self.site_dir)
@@ -59,7 +74,7 @@ class KeptSite:
             return False
         old = os.path.join(self.previous, relative)
         try:
-            if os.stat(old).st_size != len(output.encode("utf-8", errors="xmlcharrefreplace")):
+            if os.stat(old).st_size != sum(map(self.size, parts)):
                 return False
             os.makedirs(os.path.dirname(dest_path), exist_ok=True)
             os.replace(old, dest_path)

@@ -687,10 +687,10 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         frame_key = self.reused.get(page.file.src_uri)
         if spec is not None and frame_key is not None:
             before, after = self.frames[frame_key] = self.kept_frames[frame_key]
-            output = before + self._content(spec) + after
-            if self.kept_site.restore(page.file.src_uri, page.file.abs_dest_path, output):
+            parts = (before, self._content(spec), after)
+            if self.kept_site.restore(page.file.src_uri, page.file.abs_dest_path, parts):
                 return ""  # the last build's file, moved back: nothing for MkDocs to write
-            return output
+            return "".join(parts)
         output = insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
         if spec is None:
             return output
