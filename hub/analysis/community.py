@@ -162,8 +162,10 @@ def load_analysis(chat: Chat, config: HubConfig, identities: dict[str, str] | No
         if not raw:
             return None
         digest = hashlib.sha256()
-        for network, data in raw.items():
-            digest.update(network.encode() + b"\0" + data + b"\0")
+        for network, data in raw.items():  # the same digest as of their bytes joined, uncopied
+            digest.update(network.encode() + b"\0")
+            digest.update(data)
+            digest.update(b"\0")
         transcripts = digest.hexdigest()
         networks = list(raw)
         if signatures is not None:
