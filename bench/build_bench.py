@@ -8,10 +8,10 @@
 Everything is measured in one run on one machine, each build in a fresh process, chathub's
 modules byte-compiled first as installing it does (mkdocs and Material, installed by pip, are):
 - the plain MkDocs + Material site (announcement + archive pages as Markdown, chats out of the
-  nav) and the chathub hub with the same chats and posts (its social-card cache filled by one
-  build before, as on every build but a hub's first): wall time, CPU time (user + system, which
-  other load on the machine barely changes), peak memory (the build process's maximum resident
-  set), site size and search-index size;
+  nav) and the chathub hub with the same chats and posts (its caches, social cards and compiled
+  templates, filled by one build before, as on every build but a hub's first): wall time, CPU
+  time (user + system, which other load on the machine barely changes), peak memory (the build
+  process's maximum resident set), site size and search-index size;
 - a serve-like session (one process; the plugin instance persists across rebuilds as under
   ``mkdocs serve``): the first build, then the rebuild after editing one chat file and after
   editing one transcript, with how many chathub pages each rebuild rendered again, made search
@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         write_plain(plain_root, n, m)
         write_hub(hub_root, n, m)
         plain = best_build(plain_root, args.repeat)
-        measure_build(hub_root)  # fills the social-card cache, as any earlier build would have
+        measure_build(hub_root)  # fills the caches (cards, templates), as any earlier build would have
         hub = best_build(hub_root, args.repeat)
         print("\n".join(table([("Plain MkDocs + Material (Markdown)", plain), ("chathub", hub)])))
         wall_ratio, cpu_ratio = plain["seconds"] / hub["seconds"], plain["cpu"] / hub["cpu"]
