@@ -45,9 +45,21 @@ def gettext_callables(t: Translator) -> dict[str, Any]:
         return {k: shown if v is num or (type(v) is type(num) and v == num) else v
                 for k, v in variables.items()}
 
+    # A message without values (a label, a heading) comes out the same every time: worked out
+    # once per language and escaping (templates say them in every post, card and row).
+    plain: dict[tuple[str, bool], str] = {}
+
     @jinja2.pass_eval_context
     def gettext(__eval_ctx: Any, __string: str, **variables: Any) -> str:
-        return fill(__eval_ctx, t.catalogue.gettext(__string), variables)
+        if variables:
+            return fill(__eval_ctx, t.catalogue.gettext(__string), variables)
+        key = (__string, __eval_ctx.autoescape)
+        text = plain.get(key)
+        if text is None:
+            text = fill(__eval_ctx, t.catalogue.gettext(__string), variables)
+            if len(plain) < 4096:  # templates' messages: a few hundred
+                plain[key] = text
+        return text
 
     @jinja2.pass_eval_context
     def ngettext(__eval_ctx: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
