@@ -23,6 +23,7 @@ from jinja2.runtime import LoopContext
 from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
 
+from .. import __version__
 from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import CATALOGUE_DIRS, writable
 from ..i18n.translator import Translator, translator_for
@@ -157,10 +158,13 @@ TEMPLATE_CACHE = Path(".cache") / "chathub" / "templates"  # under the hub's roo
 
 def _compiler_key() -> str:
     """What, besides a template's source, decides the code it compiles to: this module's compiler
-    and settings, the gettext glue, Jinja's and Python's versions."""
-    digest = hashlib.sha256(f"{jinja2.__version__}\0{sys.version}\0".encode())
+    and settings, the gettext glue, chathub's, Jinja's and Python's versions."""
+    digest = hashlib.sha256(f"{__version__}\0{jinja2.__version__}\0{sys.version}\0".encode())
     for module in (__file__, i18n_jinja.__file__):
-        digest.update(Path(module).read_bytes() if module else b"")
+        try:
+            digest.update(Path(module or "").read_bytes())
+        except OSError:  # not a file (a zip import): chathub's version stands for its code
+            digest.update(str(module).encode())
     return digest.hexdigest()
 
 
