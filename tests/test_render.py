@@ -46,7 +46,11 @@ CALLS = (
     "{{ env_name() }}|{{ words.get('k', 'none') }}|{{ box.shout('d') }}|{{ callable_object() }}|"
     "{{ plain(plain('e'), suffix='!') }}|"
     "{% for n in tree recursive %}[{{ plain(n.name) }}{{ ctx_name() }}{{ loop(n.kids) }}]{% endfor %}|"
-    "{% for x in [1, 2] %}{% set y = x * 10 %}{{ ctx_y() }}{% endfor %}"
+    "{% for x in [1, 2] %}{% set y = x * 10 %}{{ ctx_y() }}{% endfor %}|"
+    "{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}"
+    "{% call wrap('i') %}{{ plain('in<') }}{% endcall %}|"
+    "{{ plain(*['star'], **{'suffix': '?'}) }}|{{ keyword(class='c<') }}|{{ range(3) | list }}|"
+    "{{ dict(a=1) }}|{{ {'k': plain}['k']('via item') }}"
 )
 
 
@@ -74,6 +78,7 @@ def _call_context() -> dict:
         "box": _Box(),
         "callable_object": _CallableObject(),
         "tree": [{"name": "a", "kids": [{"name": "b<", "kids": []}]}],
+        "keyword": lambda **values: values["class"],
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator, is_python_keyword
+from jinja2.compiler import CodeGenerator, is_python_keyword, optimizeconst
 from jinja2.runtime import LoopContext
 from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
@@ -131,6 +131,7 @@ class _OutputCompiler(CodeGenerator):
         finally:
             self.stream = stream
 
+    @optimizeconst  # as Jinja's own visit_Call (constants folded first)
     def visit_Call(self, node: Any, frame: Any, forward_caller: bool = False) -> None:
         """``f(…)`` called directly when ``f`` is a function, method, builtin or loop that wants no
         context (``f(eval_ctx, …)`` for a macro or a ``pass_eval_context`` function), and through
@@ -140,7 +141,7 @@ class _OutputCompiler(CodeGenerator):
         if (self.environment.is_async or self.environment.sandboxed or forward_caller
                 or node.dyn_args is not None or node.dyn_kwargs is not None
                 or any(is_python_keyword(k.key) for k in node.kwargs)):
-            super().visit_Call(node, frame, forward_caller)
+            super().visit_Call(node, frame, forward_caller=forward_caller)  # {% call %} blocks
             return
         callee = self._captured(lambda: self.visit(node.node, frame))
         args = self._captured(lambda: self.signature(node, frame))  # ", a, b, k=v"
