@@ -135,3 +135,24 @@ def test_a_broken_or_unwritable_template_cache_changes_nothing(tmp_path):
     for kept in cache.iterdir():
         kept.write_bytes(b"\0" * 200)
     assert Renderer([tmp_path], cache_dir=cache).render("chathub/t.html", name="c") == "2|c"
+
+
+def test_inherited_and_looping_templates_render_as_jinja_renders_them(tmp_path):
+    """An override may extend a template, call super() and self's blocks, cycle in loops and keep
+    a namespace: the direct calls leave all of it as Jinja makes it."""
+    folder = tmp_path / "chathub"
+    folder.mkdir()
+    (folder / "base.html").write_text(
+        "<h1>{% block title %}Base {{ name }}{% endblock %}</h1>{% block body %}{% endblock %}"
+        "|{{ self.title() }}", encoding="utf-8")
+    (folder / "child.html").write_text(
+        '{% extends "chathub/base.html" %}{% block title %}{{ super() }} and child{% endblock %}'
+        "{% block body %}{% set ns = namespace(total=0) %}{% set c = cycler('odd', 'even') %}"
+        "{% for x in items %}{{ loop.cycle('a', 'b') }}{{ c.next() }}{% set ns.total = ns.total + x %}"
+        "{% endfor %}={{ ns.total }}{% set note %}{{ ctx_name() }}{{ plain('<n>') }}{% endset %}"
+        "[{{ note }}]{{ lipsum(1, false, 5, 10) | length > 0 }}{% endblock %}", encoding="utf-8")
+    context = {**_call_context(), "items": [1, 2, 3]}
+    ours = Renderer([tmp_path]).render("chathub/child.html", **context)
+    reference = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True)
+    assert ours == reference.get_template("chathub/child.html").render(**context)
+    assert ours.startswith("<h1>Base &lt;hub&gt; and child</h1>aoddbevenaodd=6[&lt;hub&gt;&lt;n&gt;]")
