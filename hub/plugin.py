@@ -212,6 +212,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _hub_root(config: MkDocsConfig) -> Path:
+    """The hub's folder: where its mkdocs.yml is (chats/, .cache/ and the rest are beside it)."""
+    return Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+
+
 def _heap_size() -> int:
     """What the process holds, counted cheaply: Python's allocated memory blocks (counting them
     walks the allocator's arenas, about a millisecond, where ``gc.get_freeze_count`` walks every
@@ -405,8 +410,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if str(THEME_TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.append(str(THEME_TEMPLATES))
         custom = config.theme.custom_dir
-        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        renderer = Renderer([Path(custom)] if custom else [], cache_dir=root / TEMPLATE_CACHE)
+        renderer = Renderer([Path(custom)] if custom else [], cache_dir=_hub_root(config) / TEMPLATE_CACHE)
         templates = renderer.templates_key()
         # Keep the renderer, with its compiled templates, while no template file changed. (Jinja
         # reloads an edited template, but not one that a new override now hides.)
@@ -423,7 +427,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         return super().load_config(options, config_file_path)
 
     def _hub_config(self, config: MkDocsConfig):  # type: ignore[no-untyped-def]
-        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        root = _hub_root(config)
         site_url = config.site_url
         if self.serving and self.configured_site_url is not None:
             site_url = self.configured_site_url

@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -157,6 +158,7 @@ class _OutputCompiler(CodeGenerator):
 TEMPLATE_CACHE = Path(".cache") / "chathub" / "templates"  # under the hub's root
 
 
+@cache  # once per process: serve makes a renderer for every rebuild
 def _compiler_key() -> str:
     """What, besides a template's source, decides the code it compiles to: this module's compiler
     and settings, the gettext glue, chathub's, Jinja's and Python's versions."""
