@@ -1,8 +1,9 @@
 """Every chat's analysis, computed once per build, and the people who took part across the hub.
 
 The archive, recap, people and index pages and the ``leads`` command all read from
-``analyze_hub(hub)``. Analyses are also kept between builds (``mkdocs serve``), keyed by the
-content they were computed from, so an unchanged chat is not analysed again.
+``analyze_hub(hub)``. Analyses are also kept between builds, keyed by the content they were
+computed from, so an unchanged chat is not analysed again: in memory (``mkdocs serve``) and on
+disk (``kept``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..model.problems import HubError, Problem
 from ..transcripts.posts import User
 from ..transcripts.store import TranscriptError
 from .chat import Analysis, Contributor, analyze, identity, person_identities
+from .kept import disk_key, keep, load_kept
 
 _KEEP: dict[Path, tuple[str, Analysis]] = {}  # transcript path -> (content key, analysis)
 # chat file -> (its transcripts' file signatures, the digest of their bytes), between builds
@@ -150,7 +152,8 @@ def load_analysis(chat: Chat, config: HubConfig, identities: dict[str, str] | No
     """The chat's analysis and its content key, or None when it has no transcript.
 
     Between builds (``mkdocs serve``), transcripts whose files the file system says are unchanged
-    are not read again to know it (at 100,000 posts that is 70 MB a rebuild)."""
+    are not read again to know it (at 100,000 posts that is 70 MB a rebuild). An analysis kept on
+    disk under the same inputs (``kept``) is loaded instead of computed."""
     signatures = _signatures(chat)
     known = _DIGESTS.get(chat.source)
     raw: dict[str, bytes] | None = None
@@ -180,6 +183,11 @@ def load_analysis(chat: Chat, config: HubConfig, identities: dict[str, str] | No
     kept = _KEEP.get(path)
     if kept and kept[0] == key:
         return kept[1], key
+    on_disk = disk_key(chat, key)
+    stored = load_kept(config.root, chat, on_disk)
+    if stored is not None:
+        _KEEP[path] = (key, stored)
+        return stored, key
     if raw is None:  # the chat file or the hide lists changed, not the transcripts
         raw = _stored(chat, config)
     try:
@@ -191,6 +199,7 @@ def load_analysis(chat: Chat, config: HubConfig, identities: dict[str, str] | No
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
         raise _problem(config, path, f"cannot read its posts: {exc}", 0, 0) from None
     _KEEP[path] = (key, analysis)
+    keep(config.root, chat, on_disk, analysis)
     return analysis, key
 
 

@@ -1,0 +1,123 @@
+"""Analyses kept on disk between builds, in ``.cache/chathub/analyses/`` under the hub's root.
+
+A chat whose transcripts, chat file, hide lists, people, time-zone data and chathub's own code
+are all unchanged is not read and analysed again: its analysis is loaded as the last build left
+it (a fifth of a build at 100,000 posts). One file per chat, named by the chat and by a digest of
+all of that, so anything else is simply not found. A file that cannot be read, written or
+understood only means the chat is analysed, as without the folder.
+
+The files are Python pickles, which run code as they load: like Jinja's compiled templates and
+Python's own ``__pycache__``, they are only as trusted as the hub's folder, which whoever builds
+the site controls already (its ``mkdocs.yml`` names the plugins that run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import zoneinfo
+from functools import cache
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from ..model.chat import Chat
+from ..resources import code_key
+from .chat import Analysis
+
+FOLDER = Path(".cache") / "chathub" / "analyses"  # under the hub's root
+_SUFFIX = ".pickle"
+log = logging.getLogger("mkdocs.plugins.chathub")
+
+
+@cache
+def zone_data(name: str) -> bytes:
+    """The time-zone data ``zoneinfo`` reads for ``name`` (from ``zoneinfo.TZPATH``, else the
+    ``tzdata`` package): a new release of it changes the local times an analysis holds."""
+    if not name or name.startswith(("/", "\\")) or ".." in name.split("/"):
+        return name.encode()
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            try:
+                return Path(path).read_bytes()
+            except OSError:
+                break
+    try:
+        return package_files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+    except (ImportError, OSError, ValueError):
+        return name.encode()
+
+
+def disk_key(chat: Chat, content: str) -> str:
+    """The name an analysis is kept under: its content key (transcripts, chat file, hide lists and
+    people, see ``community.load_analysis``) with the chat as read, its zone's data and the code."""
+    digest = hashlib.sha256(f"{code_key()}\0{content}\0{chat!r}\0".encode())
+    digest.update(zone_data(chat.timezone))
+    return digest.hexdigest()[:32]
+
+
+class _Pickler(pickle.Pickler):
+    """Leaves the chat out: the loaded analysis gets the chat of the build that loads it."""
+
+    def __init__(self, file: Any, chat: Chat) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.chat = chat
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return "chat" if obj is self.chat else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: Any, chat: Chat) -> None:
+        super().__init__(file)
+        self.chat = chat
+
+    def persistent_load(self, pid: Any) -> Chat:
+        if pid != "chat":
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self.chat
+
+
+def _file(root: Path, chat: Chat, key: str) -> Path:
+    return root / FOLDER / f"{chat.slug}.{key}{_SUFFIX}"
+
+
+def load_kept(root: Path, chat: Chat, key: str) -> Analysis | None:
+    """The analysis kept under ``key`` for ``chat``, or None (none kept, or not usable)."""
+    path = _file(root, chat, key)
+    try:
+        with open(path, "rb") as file:
+            found = _Unpickler(file, chat).load()
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # unreadable, truncated or garbled: analysed again, and replaced
+        log.debug("chathub: cannot use the kept analysis %s: %s", path, exc)
+        return None
+    return found if isinstance(found, Analysis) and found.chat is chat else None
+
+
+def keep(root: Path, chat: Chat, key: str, analysis: Analysis) -> None:
+    """Keep ``analysis`` under ``key``, atomically, in place of the chat's earlier ones."""
+    folder = root / FOLDER
+    path = _file(root, chat, key)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                _Pickler(file, chat).dump(analysis)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        prefix = f"{chat.slug}."
+        for old in os.scandir(folder):  # the chat's earlier analyses: their inputs are gone
+            if old.name.startswith(prefix) and old.name.endswith(_SUFFIX) and old.name != path.name \
+                    and len(old.name) == len(path.name):
+                Path(old.path).unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
+        log.debug("chathub: cannot keep the analysis of %s in %s: %s", chat.slug, folder, exc)
