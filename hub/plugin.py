@@ -28,6 +28,8 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 
 from .i18n.languages import forget_catalogues, writable
+from .kept_search import FILE as SEARCH_FILE
+from .kept_search import KeptEntries
 from .kept_site import KeptSite
 from .kit import texts as invite
 from .kit.check import check_kit
@@ -41,7 +43,7 @@ from .pages.listing import upcoming_view
 from .pages.page import Page, Site, fingerprint
 from .pages.render import TEMPLATE_CACHE, Renderer
 from .pages.site import page_language, plan_site, render_head, render_page
-from .resources import THEME_TEMPLATES
+from .resources import THEME_TEMPLATES, code_key
 from .search_parser import parse_sections
 
 if TYPE_CHECKING:
@@ -99,6 +101,17 @@ def material_search(config: MkDocsConfig) -> Any:
                 and getattr(plugin.config, "enabled", True) and hasattr(plugin, "search_index")):
             return plugin
     return None
+
+
+def search_version(search: Any) -> str:
+    """What Material's search entries depend on besides the page: chathub's code, Material's
+    version and search settings, and whether it segments Chinese (with jieba)."""
+    if search is None:
+        return ""
+    module = sys.modules.get(type(search).__module__)
+    material = getattr(sys.modules.get("material"), "__version__", "")
+    return fingerprint(code_key(), material, getattr(module, "jieba", None) is not None,
+                       sorted((key, repr(value)) for key, value in search.config.items()))
 
 
 def theme_files_key(dirs: list[str]) -> str:
@@ -362,6 +375,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         # goes into the finished page (on_post_page), just before MkDocs writes it.
         self.placeholder = f"<!--chathub:page:{secrets.token_hex(8)}-->"
         self.search: Any = None  # Material's search plugin, when the site has it
+        self.kept_entries = KeptEntries(Path(SEARCH_FILE), "")  # its entries for chathub's pages
         self.restore_meta: dict[str, Any] = {}  # src_uri -> the page's own meta "search"
         # Under serve: a page's finished HTML around its content, (before, after), by the page's
         # cache key and everything the theme reads (nav, config, theme files, the page's place).
@@ -395,6 +409,8 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.kept_site.discard()
+        if self.search is not None and not self.problems and not self.serving:
+            self.kept_entries.save()  # serve's pages have the dev server's address: not kept
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         forget_catalogues()  # a catalogue added under serve is found by the next build
@@ -525,6 +541,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         self.rendered = set()
         self.searched = set()
         self.search = material_search(config)
+        self.kept_entries = KeptEntries(_hub_root(config) / SEARCH_FILE, search_version(self.search))
         self.kept_frames, self.frames, self.reused = self.frames, {}, {}
         self.kept, self.cache = self.cache, {}
         self.shared_key = fingerprint(self.templates, self.search is not None, [
@@ -660,12 +677,21 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if self.search is None:  # another search plugin: it reads the page's real content
             page.content = self._fill(content, found[0])
             return context
+        # Entries made with the problems notice are not kept; the others are, on disk too.
+        key = "" if self.problems or page.toc.items else fingerprint(
+            spec.src_uri, spec.key, self.shared_key, page.url, sorted(page.meta.items()))
         entries = found[1]
         if entries is None:
-            entries = search_entries(self.search, self._fill(content, found[0]), page)
-            self.searched.add(spec.src_uri)
-            if not self.problems:  # entries made with the problems notice are not kept
+            entries = self.kept_entries.get(key) if key else None
+            if entries is None:
+                entries = search_entries(self.search, self._fill(content, found[0]), page)
+                self.searched.add(spec.src_uri)
+                if key:
+                    self.kept_entries.put(key, entries)
+            if key:
                 found[1] = entries
+        elif key:
+            self.kept_entries.hold(key, entries)
         self.search.search_index.entries.extend(dict(entry) for entry in entries)
         self.restore_meta[spec.src_uri] = page.meta.get("search")
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}

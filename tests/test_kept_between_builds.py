@@ -1,6 +1,6 @@
-"""What a build keeps in ``.cache/chathub/`` for the next one: chats' analyses. A build that
-uses them writes the site a build without them writes, and anything that changes what they hold
-makes them be worked out again.
+"""What a build keeps in ``.cache/chathub/`` for the next one: chats' analyses and the search
+entries of chathub's pages. A build that uses them writes the site a build without them writes,
+and anything that changes what they hold makes them be worked out again.
 
 Each build here is a new process's build as far as chathub can tell: what the process kept in
 memory between builds (for ``mkdocs serve``) is forgotten first.
@@ -20,6 +20,7 @@ import chathub.analysis.community as community
 import chathub.analysis.kept as kept
 import chathub.plugin
 from chathub.analysis.kept import FOLDER
+from chathub.kept_search import FILE as SEARCH_FILE
 
 MAY = CHAT.replace("2026-07-09", "2026-05-14")
 
@@ -71,15 +72,16 @@ class Spy:
         return _site(tiny)
 
 
-def test_a_build_after_another_reads_no_transcript_yet_writes_the_same_site(
+def test_a_build_after_another_reads_no_transcript_and_parses_no_page_yet_writes_the_same_site(
         make_hub, monkeypatch):
     tiny = _hub(make_hub)
     spy = Spy(monkeypatch)
     first = spy.build(tiny)
     assert sorted(spy.read) == ["later", "spring"] and spy.searched
     assert sorted(p.name.split(".")[0] for p in (tiny.root / FOLDER).iterdir()) == ["later", "spring"]
+    assert (tiny.root / SEARCH_FILE).is_file()
     again = spy.build(tiny)
-    assert spy.read == []
+    assert spy.read == [] and spy.searched == []
     assert again == first
     locations = [d["location"] for d in json.loads(again["search/search_index.json"])["docs"]]
     assert any(where.startswith("chats/spring/recap/") for where in locations)  # still found
@@ -168,5 +170,59 @@ def test_a_cache_folder_that_cannot_be_written_only_means_working_everything_out
     spy = Spy(monkeypatch)
     first = spy.build(tiny)
     assert spy.build(tiny) == first
-    assert sorted(spy.read) == ["later", "spring"]
+    assert sorted(spy.read) == ["later", "spring"] and spy.searched
     assert blocked.read_text() == "a file where the cache folder would be"
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda path: path.write_text(path.read_text()[:100]),
+    lambda path: path.write_text(json.dumps({"version": "another", "pages": {}})),
+    lambda path: path.write_text(json.dumps({"version": json.loads(path.read_text())["version"],
+                                             "pages": {"k": [{"location": 1}]}})),
+    lambda path: path.write_text("[" * 100_000),
+], ids=["truncated", "another version", "wrong shape", "nested too deep"])
+def test_spoiled_search_entries_are_made_again(make_hub, monkeypatch, spoil):
+    tiny = _hub(make_hub)
+    spy = Spy(monkeypatch)
+    first = spy.build(tiny)
+    spoil(tiny.root / SEARCH_FILE)
+    assert spy.build(tiny) == first
+    assert spy.searched
+    spy.build(tiny)
+    assert spy.searched == []
+
+
+def test_other_search_settings_make_the_entries_again(make_hub, monkeypatch):
+    tiny = _hub(make_hub)
+    spy = Spy(monkeypatch)
+    spy.build(tiny)
+    path = tiny.root / "mkdocs.yml"
+    config = yaml.safe_load(path.read_text())
+    config["plugins"] = [{"search": {"separator": r"[\s\-\.]+"}}, "chathub"]
+    path.write_text(yaml.safe_dump(config))
+    spy.build(tiny)
+    assert spy.searched and spy.read == []
+
+
+def test_an_edited_chat_has_its_searched_pages_parsed_again_and_only_those(make_hub, monkeypatch):
+    tiny = _hub(make_hub)
+    spy = Spy(monkeypatch)
+    spy.build(tiny)
+    _edit_chat(tiny)
+    spy.build(tiny)
+    assert spy.searched and all(url.startswith("chats/spring/") or url == "chats/"
+                                for url in spy.searched)
+    index = json.loads((tiny.site / "search" / "search_index.json").read_text())
+    assert any("Leases in a wet spring" in d["title"] for d in index["docs"])
+
+
+def test_serve_keeps_no_search_entries_made_with_the_dev_server_address(make_hub):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    tiny = _hub(make_hub)
+    config = load_config(str(tiny.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    assert not (tiny.root / SEARCH_FILE).exists()
+    assert sorted(p.name.split(".")[0] for p in (tiny.root / FOLDER).iterdir()) == ["later", "spring"]

@@ -1,0 +1,91 @@
+"""Material's search entries for chathub's pages, kept on disk between builds in
+``.cache/chathub/search.json`` under the hub's root.
+
+A searchable page whose inputs are all unchanged (its key, the hub's settings and templates, its
+URL and metadata, chathub's code, Material's version and its search settings) gets the entries
+its HTML gave the last time, and its HTML is not parsed for search again. The file holds the
+entries of the pages of the last build only. A file that cannot be read, written or understood
+only means pages are parsed, as without it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FILE = Path(".cache") / "chathub" / "search.json"  # under the hub's root
+log = logging.getLogger("mkdocs.plugins.chathub")
+Entries = list[dict[str, Any]]
+
+
+def _usable(pages: Any) -> bool:
+    """Whether ``pages`` is what ``save`` writes: entries of Material's shape, by page key."""
+    return type(pages) is dict and all(type(entries) is list and all(
+        type(entry) is dict and all(type(entry.get(name)) is str for name in ("location", "title", "text"))
+        for entry in entries) for entries in pages.values())
+
+
+class KeptEntries:
+    """The search entries of the last build's pages, and those of this build's."""
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.path = path
+        self.version = version  # what every entry depends on besides its page
+        self.last: dict[str, Entries] | None = None  # read at the first lookup
+        self.now: dict[str, Entries] = {}
+        self.changed = False
+
+    def _read(self) -> dict[str, Entries]:
+        try:
+            stored = json.loads(self.path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, RecursionError) as exc:
+            log.debug("chathub: cannot use the kept search entries %s: %s", self.path, exc)
+            return {}
+        if type(stored) is not dict or stored.get("version") != self.version or not _usable(
+                stored.get("pages")):
+            return {}
+        return stored["pages"]
+
+    def get(self, key: str) -> Entries | None:
+        """The entries kept for the page ``key``, or None; a page looked up is kept again."""
+        if self.last is None:
+            self.last = self._read()
+        found = self.last.get(key)
+        if found is not None:
+            self.now[key] = found
+        return found
+
+    def put(self, key: str, entries: Entries) -> None:
+        """Keep the entries just made for the page ``key``."""
+        self.now[key] = entries
+        self.changed = True
+
+    def hold(self, key: str, entries: Entries) -> None:
+        """Keep the entries of the page ``key`` that this process already had (under serve)."""
+        self.now[key] = entries
+
+    def save(self) -> None:
+        """Write this build's entries (atomically), when they are not those already kept."""
+        if not self.changed and (self.last is None or self.now.keys() == self.last.keys()):
+            return
+        folder = self.path.parent
+        text = json.dumps({"version": self.version, "pages": self.now}, separators=(",", ":"))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".search.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    file.write(text)
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            log.debug("chathub: cannot keep the search entries in %s: %s", self.path, exc)
+        self.last, self.now, self.changed = self.now, {}, False
