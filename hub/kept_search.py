@@ -1,11 +1,11 @@
 """Material's search entries for chathub's pages, kept on disk between builds in
 ``.cache/chathub/search.json`` under the hub's root.
 
-A searchable page whose inputs are all unchanged (its key, the hub's settings and templates, its
-URL and metadata, chathub's code, Material's version and its search settings) gets the entries
-its HTML gave the last time, and its HTML is not parsed for search again. The file holds the
-entries of the pages of the last build only. A file that cannot be read, written or understood
-only means pages are parsed, as without it.
+A searchable page whose HTML, URL and metadata are those of a page of the last build (and
+chathub's code, Material's version and its search settings those of that build) gets the entries
+they gave then: its HTML is not parsed for search again. The file holds the entries of the pages
+of the last build only (``mkdocs serve`` keeps its own in memory, and writes none). A file that
+cannot be read, written or understood only means pages are parsed, as without it.
 """
 
 from __future__ import annotations
@@ -66,9 +66,6 @@ class KeptEntries:
         self.now[key] = entries
         self.changed = True
 
-    def hold(self, key: str, entries: Entries) -> None:
-        """Keep the entries of the page ``key`` that this process already had (under serve)."""
-        self.now[key] = entries
 
     def save(self) -> None:
         """Write this build's entries (atomically), when they are not those already kept."""

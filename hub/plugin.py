@@ -410,7 +410,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.kept_site.discard()
         if self.search is not None and not self.problems and not self.serving:
-            self.kept_entries.save()  # serve's pages have the dev server's address: not kept
+            self.kept_entries.save()  # serve keeps its pages' entries in memory
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         forget_catalogues()  # a catalogue added under serve is found by the next build
@@ -677,21 +677,22 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         if self.search is None:  # another search plugin: it reads the page's real content
             page.content = self._fill(content, found[0])
             return context
-        # Entries made with the problems notice are not kept; the others are, on disk too.
-        key = "" if self.problems or page.toc.items else fingerprint(
-            spec.src_uri, spec.key, self.shared_key, page.url, sorted(page.meta.items()))
         entries = found[1]
         if entries is None:
+            html = self._fill(content, found[0])
+            # Kept on disk by what they are made of (entries made with the problems notice are
+            # not kept): the page's HTML, URL and meta; and what all of them depend on
+            # (``search_version``).
+            key = "" if self.problems or page.toc.items else fingerprint(
+                html.encode(), page.url, sorted(page.meta.items()))
             entries = self.kept_entries.get(key) if key else None
             if entries is None:
-                entries = search_entries(self.search, self._fill(content, found[0]), page)
+                entries = search_entries(self.search, html, page)
                 self.searched.add(spec.src_uri)
                 if key:
                     self.kept_entries.put(key, entries)
             if key:
                 found[1] = entries
-        elif key:
-            self.kept_entries.hold(key, entries)
         self.search.search_index.entries.extend(dict(entry) for entry in entries)
         self.restore_meta[spec.src_uri] = page.meta.get("search")
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}

@@ -216,7 +216,7 @@ def test_an_edited_chat_has_its_searched_pages_parsed_again_and_only_those(make_
     assert any("Leases in a wet spring" in d["title"] for d in index["docs"])
 
 
-def test_serve_keeps_no_search_entries_made_with_the_dev_server_address(make_hub):
+def test_serve_writes_no_search_entries_it_keeps_its_own_in_memory(make_hub):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -226,3 +226,19 @@ def test_serve_keeps_no_search_entries_made_with_the_dev_server_address(make_hub
     build(config, serve_url="http://127.0.0.1:8000/")
     assert not (tiny.root / SEARCH_FILE).exists()
     assert sorted(p.name.split(".")[0] for p in (tiny.root / FOLDER).iterdir()) == ["later", "spring"]
+
+
+def test_a_hub_checked_out_in_another_folder_uses_what_it_kept(make_hub, monkeypatch, tmp_path):
+    import shutil
+
+    from conftest import TinyHub
+
+    tiny = _hub(make_hub)
+    spy = Spy(monkeypatch)
+    first = spy.build(tiny)
+    moved = TinyHub(tmp_path / "elsewhere")
+    shutil.copytree(tiny.root, moved.root)
+    shutil.rmtree(moved.site)
+    monkeypatch.chdir(moved.root)
+    assert spy.build(moved) == first
+    assert spy.read == [] and spy.searched == []

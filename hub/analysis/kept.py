@@ -19,10 +19,10 @@ import os
 import pickle
 import tempfile
 import zoneinfo
+from dataclasses import fields, replace
 from functools import cache
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Any
 
 from ..model.chat import Chat
 from ..resources import code_key
@@ -54,32 +54,12 @@ def zone_data(name: str) -> bytes:
 
 def disk_key(chat: Chat, content: str) -> str:
     """The name an analysis is kept under: its content key (transcripts, chat file, hide lists and
-    people, see ``community.load_analysis``) with the chat as read, its zone's data and the code."""
-    digest = hashlib.sha256(f"{code_key()}\0{content}\0{chat!r}\0".encode())
+    people, see ``community.load_analysis``) with the chat as read (but for where its file is: a
+    hub checked out elsewhere finds its analyses), its zone's data and the code."""
+    read = [getattr(chat, f.name) for f in fields(chat) if f.name != "source"]
+    digest = hashlib.sha256(f"{code_key()}\0{content}\0{read!r}\0".encode())
     digest.update(zone_data(chat.timezone))
     return digest.hexdigest()[:32]
-
-
-class _Pickler(pickle.Pickler):
-    """Leaves the chat out: the loaded analysis gets the chat of the build that loads it."""
-
-    def __init__(self, file: Any, chat: Chat) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.chat = chat
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return "chat" if obj is self.chat else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: Any, chat: Chat) -> None:
-        super().__init__(file)
-        self.chat = chat
-
-    def persistent_load(self, pid: Any) -> Chat:
-        if pid != "chat":
-            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        return self.chat
 
 
 def _file(root: Path, chat: Chat, key: str) -> Path:
@@ -91,13 +71,16 @@ def load_kept(root: Path, chat: Chat, key: str) -> Analysis | None:
     path = _file(root, chat, key)
     try:
         with open(path, "rb") as file:
-            found = _Unpickler(file, chat).load()
+            found = pickle.load(file)
     except FileNotFoundError:
         return None
     except Exception as exc:  # unreadable, truncated or garbled: analysed again, and replaced
         log.debug("chathub: cannot use the kept analysis %s: %s", path, exc)
         return None
-    return found if isinstance(found, Analysis) and found.chat is chat else None
+    if not isinstance(found, Analysis) or found.chat is not None:
+        return None
+    found.chat = chat  # kept without it: the chat as this build read it
+    return found
 
 
 def keep(root: Path, chat: Chat, key: str, analysis: Analysis) -> None:
@@ -109,7 +92,8 @@ def keep(root: Path, chat: Chat, key: str, analysis: Analysis) -> None:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
-                _Pickler(file, chat).dump(analysis)
+                pickle.dump(replace(analysis, chat=None), file,  # type: ignore[arg-type]
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
