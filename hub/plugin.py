@@ -314,16 +314,26 @@ class ServedCopy(File):
     file renamed over the old), never written in place, so the link always shows the card's bytes.
     ``mkdocs build`` copies them, as any static file."""
 
+    kept_site: KeptSite | None = None  # the last build's site, when it is left in place
+
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None
         output = self.abs_dest_path
         try:
+            if self.kept_site is not None and os.path.samefile(self.abs_src_path, output):
+                self.kept_site.keep(output)  # the last build's link to the same card
+                return
+        except OSError:
+            pass
+        try:
             os.makedirs(os.path.dirname(output), exist_ok=True)
             if os.path.lexists(output):
                 os.remove(output)
             os.link(self.abs_src_path, output)
+            if self.kept_site is not None:
+                self.kept_site.keep(output)  # a link has the card's own time: this build's file
         except OSError:  # another file system, or one without hard links
             super().copy_file(dirty)
 
@@ -403,12 +413,15 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Under serve (not --dirty), the last build's files are set aside before MkDocs empties
-        the site folder: pages that come out the same are moved back (``on_post_page``)."""
-        if self.serving and not self.dirty:
+        the site folder, and put back after (``on_files``): pages that come out the same are left
+        in place (``on_post_page``). Only with the plugins chathub knows, which write every file
+        of theirs anew (what the build did not write is the last build's, and goes)."""
+        if self.serving and not self.dirty and set(config.plugins) <= _KNOWN_PLUGINS:
             self.kept_site.set_aside(config.site_dir)
 
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.kept_site.discard()
+        self.kept_site.tidy()
         if self.search is not None and not self.problems and not self.serving:
             self.kept_entries.save()  # serve keeps its pages' entries in memory
 
@@ -454,6 +467,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             raise PluginError(f"chathub: {exc}") from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.kept_site.put_back()  # MkDocs has emptied the site folder
         self._thaw()  # what an earlier build in this process froze can be collected again
         with _collector_paused():
             files = self._add_files(files, config)
@@ -555,8 +569,12 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             self.pages[page.src_uri] = page
         for asset in self.site.assets:
             if asset.source is not None:
-                kind = ServedCopy if self.serving else File
-                files.append(kind.generated(config, asset.path, abs_src_path=str(asset.source)))
+                if self.serving:
+                    served = ServedCopy.generated(config, asset.path, abs_src_path=str(asset.source))
+                    served.kept_site = self.kept_site
+                    files.append(served)
+                else:
+                    files.append(File.generated(config, asset.path, abs_src_path=str(asset.source)))
             else:
                 files.append(File.generated(config, asset.path, content=asset.content))
         return files
@@ -709,7 +727,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
         lang>`` is its own language: Material writes the hub's (``theme.language``), and a French
         chat in an English hub has French pages. Then the page's content takes its placeholder's
         place. Under serve, a page none of whose inputs changed is written as it was, or its last
-        file moved back."""
+        file left in place."""
         if self.hub is None:
             return output
         spec = self.pages.get(page.file.src_uri)
@@ -720,7 +738,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
             before, after = self.frames[frame_key] = self.kept_frames[frame_key]
             parts = (before, self._content(spec), after)
             if self.kept_site.restore(page.file.src_uri, page.file.abs_dest_path, parts):
-                return ""  # the last build's file, moved back: nothing for MkDocs to write
+                return ""  # the last build's file, left in place: nothing for MkDocs to write
             return "".join(parts)
         output = insert_head(output, render_head(self.renderer, spec, self.hub, page.url))
         if spec is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 import yaml
@@ -362,9 +363,9 @@ def test_serve_links_the_cached_cards_and_a_build_copies_them(make_hub, tmp_path
         assert card.read_bytes() in cache and cache[card.read_bytes()] != card.stat().st_ino
 
 
-def test_serve_moves_back_the_pages_that_come_out_the_same(make_hub, tmp_path, caplog):
-    """A serve rebuild moves the last build's file of each page whose HTML is the same back into
-    the site (the same inode, nothing written), says nothing about it in the log, and leaves no
+def test_serve_leaves_in_place_the_pages_that_come_out_the_same(make_hub, tmp_path, caplog):
+    """A serve rebuild leaves the last build's file of each page whose HTML is the same in the
+    site (the same inode, nothing written), says nothing about it in the log, and leaves no
     folder behind; a page whose old file is not what it would write is written again."""
     import logging
 
@@ -388,6 +389,36 @@ def test_serve_moves_back_the_pages_that_come_out_the_same(make_hub, tmp_path, c
     fresh = tmp_path / "fresh"
     _fresh_build(tiny, fresh)
     assert _files(served) == _files(fresh)
+
+
+def test_a_serve_rebuild_leaves_no_file_a_build_from_scratch_would_not_write(make_hub, tmp_path):
+    """The last build's files stay in place while a rebuild writes over them; what it no longer
+    writes (a deleted chat's pages, card and calendar, a file put there by hand) goes after it,
+    with the folders it leaves empty, and hidden files at the top stay, as MkDocs keeps them."""
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.add_chat("june", CHAT.replace("2026-07-09", "2026-06-04").replace("Leases in 2027", "June"))
+    served = tmp_path / "served"
+    started: list = []
+    _serve_build(tiny, served, started)
+    _serve_build(tiny, served, started)  # the cards, now in the cache, are linked
+    assert (served / "chats" / "june" / "invite" / "index.html").is_file()
+    archive = served / "chats" / "may" / "archive" / "index.html"
+    inode = archive.stat().st_ino
+    (served / ".well-known").mkdir()
+    (served / ".well-known" / "security.txt").write_text("Contact: mailto:x@example.org")
+    (served / "chats" / "stray.html").write_text("<p>put there by hand</p>")
+    (tiny.chats / "june.yml").unlink()
+    plugin = _serve_build(tiny, served, started)
+    assert "chats/may/archive/index.md" in plugin.kept_site.restored and archive.stat().st_ino == inode
+    assert not (served / "chats" / "june").exists() and not (served / "chats" / "stray.html").exists()
+    assert (served / ".well-known" / "security.txt").read_text() == "Contact: mailto:x@example.org"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("served")) == ["served"]
+    fresh = tmp_path / "fresh"
+    _fresh_build(tiny, fresh)
+    shown = {k: v for k, v in _files(served).items() if not k.startswith(".well-known/")}
+    assert shown == _files(fresh)
+    folders = {p.relative_to(served) for p in served.rglob("*") if p.is_dir()} - {Path(".well-known")}
+    assert folders == {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_dir()}
 
 
 @pytest.mark.parametrize(("command", "dirty"), [("build", False), ("serve", True)])
