@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from sys import intern
 from urllib.parse import urlsplit
 
@@ -157,10 +158,10 @@ class Analysis:
     entries: dict[str, Entry]  # post id -> entry
     identities: Mapping[str, str] = field(default_factory=dict)  # network:account -> person
 
-    @property
-    def networks(self) -> list[str]:
+    @cached_property  # its archive's, recap's and cards' planning and pages each ask, several times
+    def networks(self) -> tuple[str, ...]:
         """The networks the chat's posts came from, in order of first post."""
-        return list(dict.fromkeys(p.network for p in self.posts))
+        return tuple(dict.fromkeys(p.network for p in self.posts))
 
     @property
     def top_contributors(self) -> list[Contributor]:

@@ -80,6 +80,8 @@ class HubAnalysis:
     keys: dict[str, str]  # slug -> content key of its analysis
     people: dict[str, PersonRecord]  # identity (user key, or the person's) -> record
     identities: dict[str, str] = field(default_factory=dict)  # network:account -> person
+    # slug -> who each of the chat's contributors is (``identity``), in their order
+    who: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def record(self, user: User) -> PersonRecord | None:
         """The person who wrote as ``user``."""
@@ -97,12 +99,12 @@ class HubAnalysis:
         new: list[Contributor] = []
         returning: list[tuple[Contributor, int]] = []
         seen: set[str] = set()
-        for person in analysis.contributors:
-            who = identity(person.user, self.identities)
+        whos = self.who.get(chat.slug) or [identity(c.user, self.identities) for c in analysis.contributors]
+        for person, who in zip(analysis.contributors, whos, strict=True):
             if person.role in ("host", "moderator") or who in seen:
                 continue
             seen.add(who)
-            record = self.record(person.user)
+            record = self.people.get(who)
             earlier = record.earlier.get(chat.slug, 0) if record else 0
             if earlier:
                 returning.append((person, earlier))
@@ -223,28 +225,34 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
     for source in [s for s in _DIGESTS if s.parent == hub.config.chats_dir and s not in sources]:
         del _DIGESTS[source]
     people: dict[str, PersonRecord] = {}
-    for analysis in chats.values():  # oldest first
+    starts = {slug: analysis.chat.start_utc for slug, analysis in chats.items()}
+    whos: dict[str, list[str]] = {}
+    for slug, analysis in chats.items():  # oldest first
         chat = analysis.chat
-        for person in analysis.contributors:
-            who = identity(person.user, identities)
-            record = people.setdefault(who, PersonRecord(person.user))
-            if person.user.key == record.user.key:
-                record.user = person.user  # the latest chat's name and avatar
-            record.accounts[person.user.network] = person.user
+        begins = starts[slug]
+        whos[slug] = [identity(person.user, identities) for person in analysis.contributors]
+        for person, who in zip(analysis.contributors, whos[slug], strict=True):
+            user = person.user
+            record = people.get(who)
+            if record is None:
+                record = people[who] = PersonRecord(user)
+            elif user.key == record.user.key:
+                record.user = user  # the latest chat's name and avatar
+            record.accounts[user.network] = user
             if record.chats and record.chats[-1].chat is chat:  # another account of theirs
                 record.chats[-1].posts += person.posts
                 record.posts += person.posts
                 if person.first and record.first_seen and person.first < record.first_seen:
                     record.first_seen = person.first
                 continue
-            last = record.chats[-1].chat if record.chats else None
+            last = record.chats[-1].chat.slug if record.chats else None
             # Chats that started before this one (a chat at the same time is not earlier).
-            record.earlier[chat.slug] = (0 if last is None else len(record.chats)
-                                         if last.start_utc < chat.start_utc else record.earlier[last.slug])
+            record.earlier[slug] = (0 if last is None else len(record.chats)
+                                    if starts[last] < begins else record.earlier[last])
             record.chats.append(Attendance(chat, person.posts))
             record.posts += person.posts
             if person.first and (record.first_seen is None or person.first < record.first_seen):
                 record.first_seen = person.first
-    result = HubAnalysis(chats, keys, people, identities)
+    result = HubAnalysis(chats, keys, people, identities, whos)
     hub.cache["community"] = result
     return result

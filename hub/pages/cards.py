@@ -68,9 +68,18 @@ def card_path(chat: Chat, kind: str) -> str:
 
 def card_spec(hub: Hub, chat: Chat, kind: str) -> CardSpec | None:
     """The card of a chat's announcement or recap, or None when cards are off, the chat brings
-    its own image, or the font cannot draw its text (a script Source Sans Pro lacks)."""
+    its own image, or the font cannot draw its text (a script Source Sans Pro lacks). Worked out
+    once a build: the pages, their head tags and the cards' files all ask."""
     if not hub.config.social_cards or chat.image:
         return None
+    made = hub.cache.setdefault("cards", {})
+    found = made.get((kind, chat.slug))
+    if found is None or found[0] is not chat:
+        found = made[(kind, chat.slug)] = (chat, _card_spec(hub, chat, kind))
+    return found[1]
+
+
+def _card_spec(hub: Hub, chat: Chat, kind: str) -> CardSpec | None:
     t = page_translator(hub, chat)  # the card is in the chat's language, as its pages
     figures = ""
     if kind == "recap":
