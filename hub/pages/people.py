@@ -23,7 +23,7 @@ def _shown(user: User) -> tuple[str, ...]:
     return (user.id, user.network, user.handle, user.name, user.profile_url)
 
 
-def _person_key(person: PersonRecord, chats: dict[str, tuple[str, ...]]) -> tuple[object, ...]:
+def _person_key(person: PersonRecord, chats: dict[str, str]) -> tuple[object, ...]:
     """What a person's row shows: their accounts, their chats (each by what the page shows of it,
     ``chats``) and posts, and when they were first seen."""
     return (_shown(person.user), [_shown(u) for u in person.other_accounts],
@@ -35,10 +35,10 @@ def pages(hub: Hub) -> Iterator[Page]:
     everyone = data.directory()
     count = max(1, -(-len(everyone) // PER_PAGE))
     t = page_translator(hub)
-    # What a row shows of each chat (its link, title, language, date and zone): worked out once per
-    # chat, as thousands of rows name the same chats.
-    chats = {chat.slug: (chat.slug, chat.title, hub.config.language_of(chat), chat.start.isoformat(),
-                         chat.timezone) for chat in hub.chats}
+    # What a row shows of each chat (its link, title, language, date and zone), as a digest: worked
+    # out once per chat, as thousands of rows name the same chats.
+    chats = {chat.slug: fingerprint(chat.slug, chat.title, hub.config.language_of(chat),
+                                    chat.start.isoformat(), chat.timezone) for chat in hub.chats}
     for number in range(1, count + 1):
         chunk = everyone[(number - 1) * PER_PAGE : number * PER_PAGE]
         yield Page(
