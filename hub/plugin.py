@@ -709,7 +709,7 @@ class ChatHubPlugin(BasePlugin[ChatHubConfig]):
                 self.searched.add(spec.src_uri)
                 if key:
                     self.kept_entries.put(key, entries)
-            if key:
+            if not self.problems:
                 found[1] = entries
         self.search.search_index.entries.extend(dict(entry) for entry in entries)
         self.restore_meta[spec.src_uri] = page.meta.get("search")
