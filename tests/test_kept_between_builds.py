@@ -242,3 +242,14 @@ def test_a_hub_checked_out_in_another_folder_uses_what_it_kept(make_hub, monkeyp
     monkeypatch.chdir(moved.root)
     assert spy.build(moved) == first
     assert spy.read == [] and spy.searched == []
+
+
+def test_a_removed_chat_s_kept_analysis_goes_at_the_next_build(make_hub, monkeypatch):
+    tiny = _hub(make_hub)
+    spy = Spy(monkeypatch)
+    spy.build(tiny)
+    (tiny.chats / "later.yml").rename(tiny.chats / "renamed.yml")
+    (tiny.chats / "later.tweets.json").rename(tiny.chats / "renamed.tweets.json")
+    spy.build(tiny)
+    assert spy.read == ["renamed"]
+    assert sorted(p.name.split(".")[0] for p in (tiny.root / FOLDER).iterdir()) == ["renamed", "spring"]

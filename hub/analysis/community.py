@@ -21,7 +21,7 @@ from ..model.problems import HubError, Problem
 from ..transcripts.posts import User
 from ..transcripts.store import TranscriptError
 from .chat import Analysis, Contributor, analyze, identity, person_identities
-from .kept import disk_key, keep, load_kept
+from .kept import disk_key, forget_removed, keep, load_kept
 
 _KEEP: dict[Path, tuple[str, Analysis]] = {}  # transcript path -> (content key, analysis)
 # chat file -> (its transcripts' file signatures, the digest of their bytes), between builds
@@ -224,6 +224,7 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
     sources = {chat.source for chat in hub.published}
     for source in [s for s in _DIGESTS if s.parent == hub.config.chats_dir and s not in sources]:
         del _DIGESTS[source]
+    forget_removed(hub.config.root, hub.config.chats_dir)
     people: dict[str, PersonRecord] = {}
     starts = {slug: analysis.chat.start_utc for slug, analysis in chats.items()}
     whos: dict[str, list[str]] = {}

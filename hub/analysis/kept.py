@@ -2,9 +2,10 @@
 
 A chat whose transcripts, chat file, hide lists, people, time-zone data and chathub's own code
 are all unchanged is not read and analysed again: its analysis is loaded as the last build left
-it (a fifth of a build at 100,000 posts). One file per chat, named by the chat and by a digest of
-all of that, so anything else is simply not found. A file that cannot be read, written or
-understood only means the chat is analysed, as without the folder.
+it (reading, checking and analysing the posts took a fifth to a quarter of a build). One file per
+chat, named by the chat and by a digest of all of that, so anything else is simply not found; a
+chat's older files go when it is kept again, and a removed chat's at the next build. A file that
+cannot be read, written or understood only means the chat is analysed, as without the folder.
 
 The files are Python pickles, which run code as they load: like Jinja's compiled templates and
 Python's own ``__pycache__``, they are only as trusted as the hub's folder, which whoever builds
@@ -105,3 +106,18 @@ def keep(root: Path, chat: Chat, key: str, analysis: Analysis) -> None:
                 Path(old.path).unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
         log.debug("chathub: cannot keep the analysis of %s in %s: %s", chat.slug, folder, exc)
+
+
+def forget_removed(root: Path, chats_dir: Path) -> None:
+    """Remove the kept analyses of chats whose file is gone (deleted or renamed)."""
+    try:
+        entries = list(os.scandir(root / FOLDER))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.endswith(_SUFFIX) or entry.name.startswith("."):
+            continue
+        slug = entry.name.split(".", 1)[0]  # a slug holds no dot
+        if not any((chats_dir / f"{slug}{suffix}").is_file() for suffix in (".yml", ".yaml")):
+            Path(entry.path).unlink(missing_ok=True)
+
