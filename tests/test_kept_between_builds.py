@@ -253,3 +253,32 @@ def test_a_removed_chat_s_kept_analysis_goes_at_the_next_build(make_hub, monkeyp
     spy.build(tiny)
     assert spy.read == ["renamed"]
     assert sorted(p.name.split(".")[0] for p in (tiny.root / FOLDER).iterdir()) == ["renamed", "spring"]
+
+
+def test_calendars_are_made_once_and_copied_while_their_inputs_are_unchanged(make_hub, monkeypatch):
+    import chathub.pages.calendars as calendars
+
+    tiny = _hub(make_hub)
+    spy = Spy(monkeypatch)
+    made: list[str] = []
+    real = calendars.make_calendar
+
+    def make(chats, config, name, history=None):
+        made.append(name)
+        return real(chats, config, name, history)
+
+    monkeypatch.setattr(calendars, "make_calendar", make)
+    monkeypatch.setattr(calendars, "_KEPT", {})
+    first = spy.build(tiny)
+    assert len(made) == 3  # each chat's and the hub's
+    kept = tiny.root / calendars.CACHE
+    assert len(list(kept.glob("*.ics"))) == 3
+    made.clear()
+    monkeypatch.setattr(calendars, "_KEPT", {})  # a new process
+    assert spy.build(tiny) == first and made == []
+    _edit_chat(tiny)
+    monkeypatch.setattr(calendars, "_KEPT", {})
+    site = spy.build(tiny)
+    assert sorted(made) == sorted(["#Tenants: Leases in a wet spring", "Test hub"])
+    assert "Leases in a wet spring" in site["calendar.ics"].decode().replace("\r\n ", "")
+    assert len(list(kept.glob("*.ics"))) == 3  # the edited chat's and the hub's old ones went

@@ -19,38 +19,17 @@ import logging
 import os
 import pickle
 import tempfile
-import zoneinfo
 from dataclasses import fields, replace
-from functools import cache
-from importlib.resources import files as package_files
 from pathlib import Path
 
 from ..model.chat import Chat
+from ..model.zones import zone_data
 from ..resources import code_key
 from .chat import Analysis
 
 FOLDER = Path(".cache") / "chathub" / "analyses"  # under the hub's root
 _SUFFIX = ".pickle"
 log = logging.getLogger("mkdocs.plugins.chathub")
-
-
-@cache
-def zone_data(name: str) -> bytes:
-    """The time-zone data ``zoneinfo`` reads for ``name`` (from ``zoneinfo.TZPATH``, else the
-    ``tzdata`` package): a new release of it changes the local times an analysis holds."""
-    if not name or name.startswith(("/", "\\")) or ".." in name.split("/"):
-        return name.encode()
-    for folder in zoneinfo.TZPATH:
-        path = os.path.join(folder, name)
-        if os.path.isfile(path):
-            try:
-                return Path(path).read_bytes()
-            except OSError:
-                break
-    try:
-        return package_files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
-    except (ImportError, OSError, ValueError):
-        return name.encode()
 
 
 def disk_key(chat: Chat, content: str) -> str:

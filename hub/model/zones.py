@@ -4,9 +4,13 @@ fixed offsets that never follow daylight saving time."""
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import zoneinfo
 from datetime import datetime, timedelta
 from functools import cache
+from importlib.resources import files as package_files
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # Names that say UTC on purpose: fixed, and meant to be.
@@ -125,3 +129,23 @@ def fixed_offset_warning(name: str) -> str | None:
     return (f"time zone {name!r} is a fixed offset ({_offset_text(offset)}) that never changes for "
             f"daylight saving time{sign_note}, so the chat's local time is wrong for part of the "
             f"year wherever the clocks do change{advice}")
+
+
+@cache
+def zone_data(name: str) -> bytes:
+    """The time-zone data ``zoneinfo`` reads for ``name`` (from ``zoneinfo.TZPATH``, else the
+    ``tzdata`` package): a new release of it changes the local times and zones worked out before
+    (kept analyses and calendars)."""
+    if not name or name.startswith(("/", "\\")) or ".." in name.split("/"):
+        return name.encode()
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            try:
+                return Path(path).read_bytes()
+            except OSError:
+                break
+    try:
+        return package_files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+    except (ImportError, OSError, ValueError):
+        return name.encode()

@@ -7,12 +7,17 @@ times a checkout sets), so rebuilds, and fresh clones, give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+import babel
 import icalendar
 
 from .. import __version__
@@ -21,11 +26,14 @@ from ..i18n.translator import Translator, translator_for
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
+from ..model.zones import zone_data
+from ..resources import code_key
 from .networks import hashtag_links
 from .page import Asset, fingerprint, network_list
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
+log = logging.getLogger("mkdocs.plugins.chathub")
 
 
 def event_uid(chat: Chat, config: HubConfig) -> str:
@@ -185,37 +193,82 @@ def microsoft365_calendar_url(chat: Chat, config: HubConfig) -> str:
     return f"https://outlook.office.com/calendar/0/deeplink/compose?{_outlook_query(chat, config)}"
 
 
-# Calendars made by the last build (under mkdocs serve, the plugin builds again and again), by a
-# fingerprint of everything they are made of: a rebuild makes again only those whose input changed.
+CACHE = Path(".cache") / "chathub" / "calendars"  # under the hub's root
+_UNKEYED = ("now", "root", "chats_dir", "custom_dir")  # what no calendar shows (nor where files are)
+# Calendars made by the last build in this process (under mkdocs serve, the plugin builds again
+# and again), by their key, for a hub whose cache folder cannot be written.
 _KEPT: dict[str, bytes] = {}
 
 
-def _inputs_key(chats: list[Chat], config: HubConfig, name: str, history: History) -> str:
-    """A fingerprint of a calendar's inputs: its chats, the hub's settings (not the clock, which a
-    calendar never shows), the files' dates and the catalogues (an event is written in its chat's
-    language)."""
-    catalogues = [(str(path), path.stat().st_mtime_ns) if path.is_file() else str(path)
-                  for path in catalogue_files().values()]
-    settings = {k: v for k, v in vars(config).items() if k != "now"}
-    return fingerprint(PRODID, name, [(repr(chat), stamp(chat, history)) for chat in chats],
-                       repr(sorted(settings.items())), catalogues,
-                       os.environ.get("SOURCE_DATE_EPOCH", ""))
+def _catalogues_key() -> str:
+    """The catalogues' bytes (an event is written in its chat's language), as a digest."""
+    parts: list[object] = []
+    for name, path in sorted(catalogue_files().items()):
+        try:
+            parts.append((name, path.read_bytes()))
+        except OSError:
+            parts.append((name, None))
+    return fingerprint(*parts)
+
+
+def _inputs_key(chats: list[Chat], config: HubConfig, name: str, history: History,
+                catalogues: str) -> str:
+    """A fingerprint of a calendar's inputs: its chats (as read, wherever their files are), the
+    hub's settings (not the clock, which a calendar never shows), the files' dates, the
+    catalogues, the zones' time-zone data, and the code that writes it (chathub's, icalendar's and
+    Babel's)."""
+    settings = [(f.name, getattr(config, f.name)) for f in fields(config) if f.name not in _UNKEYED]
+    zones = hashlib.sha256(b"\0".join(zone_data(z) for z in sorted({c.timezone for c in chats})))
+    return fingerprint(code_key(), icalendar.__version__, babel.__version__, zones.hexdigest(), PRODID, name,
+                       [([getattr(chat, f.name) for f in fields(chat) if f.name != "source"],
+                         stamp(chat, history)) for chat in chats],
+                       settings, catalogues, os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 def files(hub: Hub) -> Iterator[Asset]:
+    """The calendars, each kept in ``.cache/chathub/calendars/`` by its key once made, and copied
+    from there by MkDocs while its inputs are unchanged (stale ones are removed)."""
     global _KEPT
     config = hub.config
     history = hub_history(hub)
+    folder = config.root / CACHE
+    catalogues = _catalogues_key()
     made: dict[str, bytes] = {}
+    used: set[str] = set()
     wanted = [(calendar_path(chat), [chat],
                event_translator(chat, config).gettext("%(tag)s: %(title)s", tag=chat.tag, title=chat.title))
               for chat in hub.published]
     wanted.append((HUB_CALENDAR, list(hub.published), config.site_name))
     for path, chats, name in wanted:
-        key = _inputs_key(chats, config, name, history)
+        key = _inputs_key(chats, config, name, history, catalogues)
+        cached = folder / f"{key}.ics"
+        used.add(cached.name)
+        if cached.is_file():
+            yield Asset(path, b"", source=cached)
+            continue
         content = _KEPT.get(key)
         if content is None:
             content = make_calendar(chats, config, name, history)
+            _keep(cached, content)
         made[key] = content
         yield Asset(path, content)
     _KEPT = made
+    _prune(folder, used)
+
+
+def _keep(path: Path, content: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError as exc:  # a read-only checkout: calendars are made at every build instead
+        log.debug("chathub: cannot keep a calendar in %s: %s", path.parent, exc)
+
+
+def _prune(folder: Path, used: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    for path in folder.glob("*.ics"):
+        if path.name not in used:
+            path.unlink(missing_ok=True)
