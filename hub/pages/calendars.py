@@ -8,7 +8,6 @@ times a checkout sets), so rebuilds, and fresh clones, give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -28,12 +27,12 @@ from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
 from ..model.zones import zone_data
 from ..resources import code_key
+from .kept_files import forget_unused, keep_file
 from .networks import hashtag_links
 from .page import Asset, fingerprint, network_list
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
-log = logging.getLogger("mkdocs.plugins.chathub")
 
 
 def event_uid(chat: Chat, config: HubConfig) -> str:
@@ -249,26 +248,8 @@ def files(hub: Hub) -> Iterator[Asset]:
         content = _KEPT.get(key)
         if content is None:
             content = make_calendar(chats, config, name, history)
-            _keep(cached, content)
+            keep_file(cached, content, "a calendar")  # else made again at the next build
         made[key] = content
         yield Asset(path, content)
     _KEPT = made
-    _prune(folder, used)
-
-
-def _keep(path: Path, content: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(content)
-        partial.replace(path)
-    except OSError as exc:  # a read-only checkout: calendars are made at every build instead
-        log.debug("chathub: cannot keep a calendar in %s: %s", path.parent, exc)
-
-
-def _prune(folder: Path, used: set[str]) -> None:
-    if not folder.is_dir():
-        return
-    for path in folder.glob("*.ics"):
-        if path.name not in used:
-            path.unlink(missing_ok=True)
+    forget_unused(folder, "*.ics", used)

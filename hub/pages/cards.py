@@ -22,6 +22,7 @@ from pathlib import Path
 from ..analysis.community import analyze_hub
 from ..model.chat import Chat, Hub
 from ..model.urls import chat_url, recap_url
+from .kept_files import forget_unused, keep_file
 from .page import Asset, page_translator
 from .palette import WHITE, Colours, hub_colours, mix
 
@@ -150,27 +151,13 @@ def files(hub: Hub) -> Iterator[Asset]:
             yield Asset(spec.path, b"", source=path)
         else:
             yield Asset(spec.path, _cached_png(path, spec))
-    _prune(folder, used)
+    forget_unused(folder, "*.png", used)
 
 
 def _cached_png(path: Path, spec: CardSpec) -> bytes:
     data = draw_card(spec)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError as exc:  # a read-only checkout: cards are drawn at every build instead
-        log.debug("chathub: cannot cache a social card in %s: %s", path.parent, exc)
+    keep_file(path, data, "a social card")  # else drawn again at the next build
     return data
-
-
-def _prune(folder: Path, used: set[str]) -> None:
-    if not folder.is_dir():
-        return
-    for path in folder.glob("*.png"):
-        if path.name not in used:
-            path.unlink(missing_ok=True)
 
 
 # --- drawing ---------------------------------------------------------------------------------
