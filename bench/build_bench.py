@@ -9,8 +9,8 @@ Everything is measured in one run on one machine, each build in a fresh process,
 modules byte-compiled first as installing it does (mkdocs and Material, installed by pip, are):
 - the plain MkDocs + Material site (announcement + archive pages as Markdown, chats out of the
   nav) and the chathub hub with the same chats and posts (its caches in .cache/chathub/: social
-  cards, compiled templates, chats' analyses and pages' search entries, filled by one build
-  before, as on every build but a hub's first): wall time, CPU time (user + system, which other
+  cards, calendars, compiled templates, chats' analyses and pages' search entries, filled by one
+  build before, as on every build but a hub's first): wall time, CPU time (user + system, which other
   load on the machine barely changes), peak memory (the build process's maximum resident set),
   site size and search-index size; and the hub again with no analysis or search entry kept (as
   when every transcript changed, or after an upgrade of chathub);
