@@ -66,7 +66,6 @@ class KeptEntries:
         self.now[key] = entries
         self.changed = True
 
-
     def save(self) -> None:
         """Write this build's entries (atomically), when they are not those already kept."""
         if not self.changed and (self.last is None or self.now.keys() == self.last.keys()):
