@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from .kept_files import keep_file
 
 FILE = Path(".cache") / "chathub" / "search.json"  # under the hub's root
 log = logging.getLogger("mkdocs.plugins.chathub")
@@ -70,18 +70,6 @@ class KeptEntries:
         """Write this build's entries (atomically), when they are not those already kept."""
         if not self.changed and (self.last is None or self.now.keys() == self.last.keys()):
             return
-        folder = self.path.parent
         text = json.dumps({"version": self.version, "pages": self.now}, separators=(",", ":"))
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".search.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    file.write(text)
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError as exc:
-            log.debug("chathub: cannot keep the search entries in %s: %s", self.path, exc)
+        keep_file(self.path, text.encode(), "the search entries")
         self.last, self.now, self.changed = self.now, {}, False

@@ -18,10 +18,10 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from dataclasses import fields, replace
 from pathlib import Path
 
+from ..kept_files import keep_file
 from ..model.chat import Chat
 from ..model.zones import zone_data
 from ..resources import code_key
@@ -65,26 +65,22 @@ def load_kept(root: Path, chat: Chat, key: str) -> Analysis | None:
 
 def keep(root: Path, chat: Chat, key: str, analysis: Analysis) -> None:
     """Keep ``analysis`` under ``key``, atomically, in place of the chat's earlier ones."""
-    folder = root / FOLDER
     path = _file(root, chat, key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(replace(analysis, chat=None), file,  # type: ignore[arg-type]
+        data = pickle.dumps(replace(analysis, chat=None),  # type: ignore[arg-type]
                             protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        prefix = f"{chat.slug}."
-        for old in os.scandir(folder):  # the chat's earlier analyses: their inputs are gone
+    except (pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
+        log.debug("chathub: cannot keep the analysis of %s: %s", chat.slug, exc)
+        return
+    keep_file(path, data, f"the analysis of {chat.slug}")
+    prefix = f"{chat.slug}."
+    try:
+        for old in os.scandir(path.parent):  # the chat's earlier analyses: their inputs are gone
             if old.name.startswith(prefix) and old.name.endswith(_SUFFIX) and old.name != path.name \
                     and len(old.name) == len(path.name):
                 Path(old.path).unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError) as exc:
-        log.debug("chathub: cannot keep the analysis of %s in %s: %s", chat.slug, folder, exc)
+    except OSError:
+        pass
 
 
 def forget_removed(root: Path, chats_dir: Path) -> None:

@@ -22,12 +22,12 @@ import icalendar
 from .. import __version__
 from ..i18n.languages import catalogue_files, writable
 from ..i18n.translator import Translator, translator_for
+from ..kept_files import forget_unused, keep_file
 from ..model.chat import Chat, Hub, HubConfig
 from ..model.history import History, hub_history
 from ..model.urls import calendar_path, chat_url
 from ..model.zones import zone_data
 from ..resources import code_key
-from .kept_files import forget_unused, keep_file
 from .networks import hashtag_links
 from .page import Asset, fingerprint, network_list
 

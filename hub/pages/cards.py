@@ -20,9 +20,9 @@ from functools import cache
 from pathlib import Path
 
 from ..analysis.community import analyze_hub
+from ..kept_files import forget_unused, keep_file
 from ..model.chat import Chat, Hub
 from ..model.urls import chat_url, recap_url
-from .kept_files import forget_unused, keep_file
 from .page import Asset, page_translator
 from .palette import WHITE, Colours, hub_colours, mix
 

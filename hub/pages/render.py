@@ -9,7 +9,6 @@ import io
 import logging
 import posixpath
 import re
-import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -24,7 +23,6 @@ from jinja2.runtime import LoopContext
 from jinja2.utils import _PassArg
 from markupsafe import Markup, escape
 
-from .. import __version__
 from ..i18n import jinja as i18n_jinja
 from ..i18n.languages import CATALOGUE_DIRS, writable
 from ..i18n.translator import Translator, translator_for
@@ -32,7 +30,7 @@ from ..model.markdown import render_markdown
 from ..model.networks import NETWORKS
 from ..model.safe_urls import http_url
 from ..model.urls import URL_HELPERS
-from ..resources import TEMPLATES
+from ..resources import TEMPLATES, code_key
 from . import calendars
 from .networks import hashtag_links
 from .palette import hub_colours
@@ -160,15 +158,9 @@ TEMPLATE_CACHE = Path(".cache") / "chathub" / "templates"  # under the hub's roo
 
 @cache  # once per process: serve makes a renderer for every rebuild
 def _compiler_key() -> str:
-    """What, besides a template's source, decides the code it compiles to: this module's compiler
-    and settings, the gettext glue, chathub's, Jinja's and Python's versions."""
-    digest = hashlib.sha256(f"{__version__}\0{jinja2.__version__}\0{sys.version}\0".encode())
-    for module in (__file__, i18n_jinja.__file__):
-        try:
-            digest.update(Path(module or "").read_bytes())
-        except OSError:  # not a file (a zip import): chathub's version stands for its code
-            digest.update(str(module).encode())
-    return digest.hexdigest()
+    """What, besides a template's source, decides the code it compiles to: chathub's code (this
+    module's compiler and settings, the gettext glue) and Jinja's version."""
+    return hashlib.sha256(f"{code_key()}\0{jinja2.__version__}".encode()).hexdigest()
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):

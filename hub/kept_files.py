@@ -1,5 +1,6 @@
-"""Files a build keeps in ``.cache/chathub/`` for the next one (social cards, calendars), each
-named by a digest of its inputs: written atomically, and removed once no build uses them."""
+"""Files a build keeps in ``.cache/chathub/`` for the next one (social cards, calendars,
+analyses, search entries), each named by a digest of its inputs or checked against them: written
+atomically, and removed once no build uses them."""
 
 from __future__ import annotations
 
