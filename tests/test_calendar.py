@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import icalendar
 from conftest import CHAT
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from chathub.model.loader import load_hub
+from chathub.model.settings import load_config
+from chathub.pages import calendars
 
 SITE = {"site_url": "https://hub.example.org/tenants/"}
 
@@ -192,3 +198,77 @@ def test_hostile_titles_stay_text_in_calendars(make_hub):
     assert "Evil;\nBEGIN:VEVENT, <b>x</b>" in str(events[0]["summary"])
     raw = (hub.site / "chats/evil/index.html").read_text()
     assert "<b>x</b>" not in raw
+
+
+ZONES = ["America/New_York", "Europe/Paris", "Asia/Kolkata", "Australia/Lord_Howe", "UTC",
+         "Etc/GMT+5", "America/Sao_Paulo", "Pacific/Chatham"]
+
+
+def _icalendars_own(chats, config, name) -> bytes:
+    """The same calendar as icalendar itself writes it, from one Calendar of the chats' events."""
+    chats = sorted(chats, key=lambda c: (c.start_utc, c.slug))
+    calendar = icalendar.Calendar()
+    for key, value in [("prodid", calendars.PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                       ("method", "PUBLISH"), ("x-wr-calname", icalendar.vText(name))]:
+        calendar.add(key, value)
+    calendar.add("refresh-interval", icalendar.vDuration.from_ical("PT12H"),
+                 parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT12H")
+    for chat in chats:
+        calendar.add_component(calendars.make_event(chat, config))
+    calendar.add_missing_timezones(first_date=date(chats[0].start.year, 1, 1),
+                                   last_date=date(max(c.end.year for c in chats) + 1, 12, 31))
+    zones = sorted(calendar.timezones, key=lambda z: str(z["tzid"]))
+    calendar.subcomponents[:] = zones + [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
+    return calendar.to_ical()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(ZONES),
+                          st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2031, 12, 31)),
+                          st.sampled_from([30, 60, 90, 1440])), min_size=1, max_size=6))
+def test_the_hub_calendar_is_what_icalendar_writes_for_its_events(make_hub, chats):
+    """Zones with DST gaps and folds (a wall time that happens twice is written in UTC), half-hour
+    offsets and none: the hub's calendar, made of its chats' events, is byte for byte the calendar
+    icalendar writes for them, with the VTIMEZONEs they need in name order."""
+    hub = make_hub()
+    for old in hub.chats.glob("*.yml"):
+        old.unlink()
+    for i, (zone, start, minutes) in enumerate(chats):
+        hub.add_chat(f"chat-{i}", CHAT.replace("America/New_York", zone).replace("#Tenants", f"#Tenants{i}")
+                     .replace("2026-07-09 13:00", f"{start:%Y-%m-%d %H:%M}")
+                     .replace("duration: 60", f"duration: {minutes}"))
+    loaded, problems = load_hub(load_config(hub.root))
+    published = loaded.published
+    # A start in a DST gap is reported (and that chat has no event); every other chat is in.
+    assert len(published) + len({p.path for p in problems.errors}) == len(chats)
+    assume(published)
+    assert calendars.make_calendar(published, loaded.config, "Hub") == _icalendars_own(
+        published, loaded.config, "Hub")
+
+
+def test_an_edit_makes_one_event_again_for_the_hub_calendar(make_hub, monkeypatch):
+    """Under serve the hub's calendar is made of its chats' events as the last build made them,
+    or as their own calendars (kept in .cache/chathub/calendars/) hold them."""
+    hub = make_hub()
+    for i, zone in enumerate(ZONES[:4]):
+        hub.add_chat(f"chat-{i}", CHAT.replace("America/New_York", zone))
+    hub.build()
+    made: list[str] = []
+    real = calendars.event_lines
+
+    def spy(chat, *args):
+        made.append(chat.slug)
+        return real(chat, *args)
+
+    monkeypatch.setattr(calendars, "event_lines", spy)
+    monkeypatch.setattr(calendars, "_EVENTS", {})  # a new process: the events come from the cache
+    path = hub.chats / "chat-2.yml"
+    path.write_text(path.read_text().replace("Leases in 2027", "Leases in 2028"))
+    hub.build()
+    assert made == ["chat-2"]
+    fresh = hub.site / "calendar.ics"
+    loaded, _ = load_hub(load_config(hub.root))
+    assert fresh.read_bytes() == _icalendars_own(loaded.published, loaded.config, "Test hub")
+    assert "Leases in 2028" in fresh.read_text().replace("\r\n ", "")

@@ -263,9 +263,9 @@ def test_calendars_are_made_once_and_copied_while_their_inputs_are_unchanged(mak
     made: list[str] = []
     real = calendars.make_calendar
 
-    def make(chats, config, name, history=None):
+    def make(chats, config, name, *args):
         made.append(name)
-        return real(chats, config, name, history)
+        return real(chats, config, name, *args)
 
     monkeypatch.setattr(calendars, "make_calendar", make)
     monkeypatch.setattr(calendars, "_KEPT", {})

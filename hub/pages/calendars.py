@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -33,6 +34,7 @@ from .page import Asset, fingerprint, network_list
 
 PRODID = f"-//chathub//chathub {__version__}//EN"
 HUB_CALENDAR = "calendar.ics"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 def event_uid(chat: Chat, config: HubConfig) -> str:
@@ -116,10 +118,8 @@ def make_event(chat: Chat, config: HubConfig, history: History | None = None) ->
     return event
 
 
-def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str,
-                  history: History | None = None) -> bytes:
-    """An iCalendar file of ``chats``, soonest first, with the VTIMEZONEs their zones need."""
-    chats = sorted(chats, key=lambda c: (c.start_utc, c.slug))
+def _calendar_head(name: str) -> bytes:
+    """The calendar's own lines, up to its first component."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -130,19 +130,65 @@ def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str,
     calendar.add("refresh-interval", icalendar.vDuration.from_ical("PT12H"),
                  parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT12H")
-    for chat in chats:
-        calendar.add_component(make_event(chat, config, history))
+    return calendar.to_ical().removesuffix(_CALENDAR_END)
+
+
+def event_zones(chat: Chat) -> frozenset[str]:
+    """The time zones (TZIDs) the chat's event names: its start's and end's, unless in UTC."""
+    found = {icalendar.vDDDTypes(ical_time(moment)).params.get("TZID") for moment in (chat.start, chat.end)}
+    return frozenset(str(tzid) for tzid in found if tzid and tzid != "UTC")
+
+
+def event_lines(chat: Chat, config: HubConfig, history: History | None = None
+                ) -> tuple[bytes, frozenset[str]]:
+    """The chat's VEVENT as iCalendar lines, and the time zones it names."""
+    return make_event(chat, config, history).to_ical(), event_zones(chat)
+
+
+def _kept_event(path: Path, chat: Chat) -> tuple[bytes, frozenset[str]] | None:
+    """The event of a chat's own calendar kept in ``path`` (its one VEVENT, the last component),
+    or None when there is no such file."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    begin = data.find(b"\r\nBEGIN:VEVENT\r\n")
+    if begin < 0 or data.count(b"\r\nBEGIN:VEVENT\r\n") != 1 or not data.endswith(
+            b"\r\nEND:VEVENT\r\n" + _CALENDAR_END):
+        return None
+    return data[begin + 2 : -len(_CALENDAR_END)], event_zones(chat)
+
+
+@cache
+def _zone_lines(tzid: str, first: date, last: date) -> tuple[str, bytes] | None:
+    """A VTIMEZONE from ``first`` to ``last`` (its TZID and lines), None for a zone icalendar
+    does not know (as ``add_missing_timezones`` skips it)."""
+    try:
+        zone = icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    except ValueError:
+        return None
+    return str(zone.get("TZID")), zone.to_ical()
+
+
+def make_calendar(chats: Iterable[Chat], config: HubConfig, name: str,
+                  history: History | None = None,
+                  events: Callable[[Chat], tuple[bytes, frozenset[str]]] | None = None) -> bytes:
+    """An iCalendar file of ``chats``, soonest first, with the VTIMEZONEs their zones need (from
+    the first chat's year to the year after the last one's), sorted by name so that the same chats
+    make the same bytes. ``events`` gives a chat's ``event_lines`` (kept between builds); the
+    calendar is those lines joined, as icalendar writes a calendar of them."""
+    chats = sorted(chats, key=lambda c: (c.start_utc, c.slug))
+    made = [(events or (lambda chat: event_lines(chat, config, history)))(chat) for chat in chats]
+    zones: list[tuple[str, bytes]] = []
     if chats:
-        first = chats[0].start.date()
-        last = max(c.end.date() for c in chats)
-        calendar.add_missing_timezones(first_date=date(first.year, 1, 1),
-                                       last_date=date(last.year + 1, 12, 31))
-        # icalendar adds them in the order of a set of names, which changes from run to run: the
-        # same chats make the same bytes with the zones by name.
-        zones = sorted((c for c in calendar.subcomponents if c.name == "VTIMEZONE"),
-                       key=lambda c: str(c.get("TZID")))
-        calendar.subcomponents[:] = zones + [c for c in calendar.subcomponents if c.name != "VTIMEZONE"]
-    return calendar.to_ical()
+        first = date(chats[0].start.date().year, 1, 1)
+        last = date(max(c.end.date() for c in chats).year + 1, 12, 31)
+        for tzid in set().union(*(tzids for _, tzids in made)):
+            found = _zone_lines(tzid, first, last)
+            if found is not None:
+                zones.append(found)
+    return b"".join([_calendar_head(name), *(lines for _, lines in sorted(zones)),
+                     *(lines for lines, _ in made), _CALENDAR_END])
 
 
 def _utc(moment: datetime) -> str:
@@ -197,6 +243,8 @@ _UNKEYED = ("now", "root", "chats_dir", "custom_dir")  # what no calendar shows 
 # Calendars made by the last build in this process (under mkdocs serve, the plugin builds again
 # and again), by their key, for a hub whose cache folder cannot be written.
 _KEPT: dict[str, bytes] = {}
+# Chats' events (``event_lines``) by their calendar's key, made by the last build that made any.
+_EVENTS: dict[str, tuple[bytes, frozenset[str]]] = {}
 
 
 def _catalogues_key() -> str:
@@ -226,20 +274,38 @@ def _inputs_key(chats: list[Chat], config: HubConfig, name: str, history: Histor
 
 def files(hub: Hub) -> Iterator[Asset]:
     """The calendars, each kept in ``.cache/chathub/calendars/`` by its key once made, and copied
-    from there by MkDocs while its inputs are unchanged (stale ones are removed)."""
-    global _KEPT
+    from there by MkDocs while its inputs are unchanged (stale ones are removed). The hub's
+    calendar is made of its chats' events as their own calendars have them (kept between the
+    builds of one process, as under ``mkdocs serve``): an edit makes one event again."""
+    global _KEPT, _EVENTS
     config = hub.config
     history = hub_history(hub)
     folder = config.root / CACHE
     catalogues = _catalogues_key()
     made: dict[str, bytes] = {}
+    events: dict[str, tuple[bytes, frozenset[str]]] = {}
+    keys: dict[str, str] = {}
     used: set[str] = set()
-    wanted = [(calendar_path(chat), [chat],
-               event_translator(chat, config).gettext("%(tag)s: %(title)s", tag=chat.tag, title=chat.title))
-              for chat in hub.published]
-    wanted.append((HUB_CALENDAR, list(hub.published), config.site_name))
-    for path, chats, name in wanted:
-        key = _inputs_key(chats, config, name, history, catalogues)
+
+    def event(chat: Chat) -> tuple[bytes, frozenset[str]]:
+        key = keys[chat.slug]
+        found = events.get(key) or _EVENTS.get(key) or _kept_event(folder / f"{key}.ics", chat)
+        if found is None:
+            found = event_lines(chat, config, history)
+        events[key] = found
+        return found
+
+    wanted: list[tuple[str, list[Chat], str, str]] = []
+    for chat in hub.published:
+        name = event_translator(chat, config).gettext("%(tag)s: %(title)s", tag=chat.tag,
+                                                      title=chat.title)
+        keys[chat.slug] = _inputs_key([chat], config, name, history, catalogues)
+        wanted.append((calendar_path(chat), [chat], name, keys[chat.slug]))
+    # Each chat's key covers all that its event is made of; the hub's adds its name and order.
+    hub_chats = list(hub.published)
+    wanted.append((HUB_CALENDAR, hub_chats, config.site_name,
+                   fingerprint(HUB_CALENDAR, config.site_name, [keys[c.slug] for c in hub_chats])))
+    for path, chats, name, key in wanted:
         cached = folder / f"{key}.ics"
         used.add(cached.name)
         if cached.is_file():
@@ -247,9 +313,9 @@ def files(hub: Hub) -> Iterator[Asset]:
             continue
         content = _KEPT.get(key)
         if content is None:
-            content = make_calendar(chats, config, name, history)
+            content = make_calendar(chats, config, name, history, event)
             keep_file(cached, content, "a calendar")  # else made again at the next build
         made[key] = content
         yield Asset(path, content)
-    _KEPT = made
+    _KEPT, _EVENTS = made, events
     forget_unused(folder, "*.ics", used)
