@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .kept import disk_key, forget_removed, keep, load_kept
 _KEEP: dict[Path, tuple[str, Analysis]] = {}  # transcript path -> (content key, analysis)
 # chat file -> (its transcripts' file signatures, the digest of their bytes), between builds
 _DIGESTS: dict[Path, tuple[tuple[object, ...], str]] = {}
+_PEOPLE: dict[Path, People] = {}  # chats folder -> its people as the last build counted them
 
 
 def _signatures(chat: Chat) -> tuple[object, ...] | None:
@@ -75,6 +77,47 @@ class PersonRecord:
 
 
 @dataclass
+class People:
+    """The hub's people as counted from its chats' analyses: kept from one build to the next in
+    this process (``mkdocs serve``), and counted again only when who took part changed."""
+
+    analyses: dict[str, Analysis]  # what they were counted from: slug -> analysis, oldest first
+    identities: dict[str, str]
+    people: dict[str, PersonRecord]
+    whos: dict[str, list[str]]
+    token: str  # stands for these people and their counts in page keys, in this process
+    # What pages ask of them, worked out once: HubAnalysis.voices (with the analysis they are
+    # of) and .directory
+    voices: dict[str, tuple[Analysis, list[Contributor], list[tuple[Contributor, int]]]] = field(
+        default_factory=dict)
+    directory: list[PersonRecord] | None = None
+
+    def counts(self, chats: dict[str, Analysis], identities: dict[str, str]) -> bool:
+        """Whether counting ``chats`` gives these people: the same chats in the same order, at
+        the same times, with the same accounts posting as often from the same time (an edit of a
+        chat's title or texts, or a post's likes, changes none of them)."""
+        if identities != self.identities or list(chats) != list(self.analyses):
+            return False
+        for slug, analysis in chats.items():
+            old = self.analyses[slug]
+            if analysis is not old and (analysis.chat.start_utc != old.chat.start_utc
+                                        or _counted(analysis) != _counted(old)):
+                return False
+        return True
+
+    def counted_again(self, chats: dict[str, Analysis]) -> People:
+        """These people for ``chats`` (which ``counts`` them): each chat they took part in is
+        the one just read, so pages show its title as it is now."""
+        changed = {slug: analysis.chat for slug, analysis in chats.items()
+                   if analysis.chat is not self.analyses[slug].chat}
+        if changed:
+            for record in self.people.values():
+                for attendance in record.chats:
+                    attendance.chat = changed.get(attendance.chat.slug, attendance.chat)
+        return replace(self, analyses=dict(chats))
+
+
+@dataclass
 class HubAnalysis:
     chats: dict[str, Analysis]  # slug -> analysis, for published chats with a transcript
     keys: dict[str, str]  # slug -> content key of its analysis
@@ -82,6 +125,7 @@ class HubAnalysis:
     identities: dict[str, str] = field(default_factory=dict)  # network:account -> person
     # slug -> who each of the chat's contributors is (``identity``), in their order
     who: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    counted: People | None = field(default=None, repr=False)  # what people and who come from
 
     def record(self, user: User) -> PersonRecord | None:
         """The person who wrote as ``user``."""
@@ -89,13 +133,21 @@ class HubAnalysis:
 
     def directory(self) -> list[PersonRecord]:
         """Everyone, the most regular first."""
-        return sorted(self.people.values(), key=lambda p: (
+        if self.counted is not None and self.counted.directory is not None:
+            return self.counted.directory
+        found = sorted(self.people.values(), key=lambda p: (
             -len(p.chats), -p.posts, p.user.handle.lower(), p.user.id))
+        if self.counted is not None:
+            self.counted.directory = found
+        return found
 
     def voices(self, chat: Chat) -> tuple[list[Contributor], list[tuple[Contributor, int]]]:
         """The chat's participants (team aside): new to the hub, and returning with their count of
         earlier chats."""
         analysis = self.chats[chat.slug]
+        known = self.counted.voices.get(chat.slug) if self.counted is not None else None
+        if known is not None and known[0] is analysis:
+            return known[1], known[2]
         new: list[Contributor] = []
         returning: list[tuple[Contributor, int]] = []
         seen: set[str] = set()
@@ -110,6 +162,8 @@ class HubAnalysis:
                 returning.append((person, earlier))
             else:
                 new.append(person)
+        if self.counted is not None:
+            self.counted.voices[chat.slug] = analysis, new, returning
         return new, returning
 
 
@@ -225,6 +279,24 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
     for source in [s for s in _DIGESTS if s.parent == hub.config.chats_dir and s not in sources]:
         del _DIGESTS[source]
     forget_removed(hub.config.root, hub.config.chats_dir)
+    last = _PEOPLE.get(hub.config.chats_dir)
+    if last is not None and last.counts(chats, identities):
+        counted = last.counted_again(chats)
+    else:
+        counted = _count_people(chats, identities)
+    _PEOPLE[hub.config.chats_dir] = counted
+    result = HubAnalysis(chats, keys, counted.people, identities, counted.whos, counted)
+    hub.cache["community"] = result
+    return result
+
+
+def _counted(analysis: Analysis) -> list[tuple[User, int, datetime | None]]:
+    """What counting people takes of a chat's contributors."""
+    return [(person.user, person.posts, person.first) for person in analysis.contributors]
+
+
+def _count_people(chats: dict[str, Analysis], identities: dict[str, str]) -> People:
+    """Everyone who posted in ``chats`` (oldest first): their chats, posts and accounts."""
     people: dict[str, PersonRecord] = {}
     starts = {slug: analysis.chat.start_utc for slug, analysis in chats.items()}
     whos: dict[str, list[str]] = {}
@@ -254,6 +326,4 @@ def analyze_hub(hub: Hub) -> HubAnalysis:
             record.posts += person.posts
             if person.first and (record.first_seen is None or person.first < record.first_seen):
                 record.first_seen = person.first
-    result = HubAnalysis(chats, keys, people, identities, whos)
-    hub.cache["community"] = result
-    return result
+    return People(dict(chats), identities, people, whos, secrets.token_hex(8))

@@ -23,11 +23,22 @@ def _shown(user: User) -> tuple[str, ...]:
     return (user.id, user.network, user.handle, user.name, user.profile_url)
 
 
-def _person_key(person: PersonRecord, chats: dict[str, str]) -> tuple[object, ...]:
-    """What a person's row shows: their accounts, their chats (each by what the page shows of it,
-    ``chats``) and posts, and when they were first seen."""
+def _row(person: PersonRecord) -> tuple[object, ...]:
+    """What a person's row shows but its chats: their accounts, their posts in each chat, and
+    when they were first seen."""
     return (_shown(person.user), [_shown(u) for u in person.other_accounts],
-            [(chats[a.chat.slug], a.posts) for a in person.chats], person.first_seen, person.posts)
+            [(a.chat.slug, a.posts) for a in person.chats], person.first_seen, person.posts)
+
+
+def _page_rows(chunk: list[PersonRecord]) -> tuple[str, list[str]]:
+    """A page of the directory: what its rows show but the chats (as a digest), and the chats
+    it names (their slugs, in order)."""
+    return (fingerprint([_row(p) for p in chunk]),
+            sorted({a.chat.slug for person in chunk for a in person.chats}))
+
+
+# The people the last build counted (their ``People.token``) -> each page's ``_page_rows``.
+_ROWS: dict[str, list[tuple[str, list[str]]]] = {}
 
 
 def pages(hub: Hub) -> Iterator[Page]:
@@ -39,8 +50,17 @@ def pages(hub: Hub) -> Iterator[Page]:
     # out once per chat, as thousands of rows name the same chats.
     chats = {chat.slug: fingerprint(chat.slug, chat.title, hub.config.language_of(chat),
                                     chat.start.isoformat(), chat.timezone) for chat in hub.chats}
-    for number in range(1, count + 1):
-        chunk = everyone[(number - 1) * PER_PAGE : number * PER_PAGE]
+    chunks = [everyone[(number - 1) * PER_PAGE : number * PER_PAGE] for number in range(1, count + 1)]
+    # A page shows its rows (worked out once for the people counted, ``data.counted``, which
+    # builds under serve share while who took part is unchanged) and each chat they name.
+    token = data.counted.token if data.counted is not None else ""
+    rows = _ROWS.get(token) if token else None
+    if rows is None:
+        rows = [_page_rows(chunk) for chunk in chunks]
+        if token:
+            _ROWS.clear()
+            _ROWS[token] = rows
+    for number, (chunk, (shown, named)) in enumerate(zip(chunks, rows, strict=True), start=1):
         yield Page(
             url=people_url(number),
             title=t.gettext("People") if number == 1 else t.gettext(
@@ -52,6 +72,7 @@ def pages(hub: Hub) -> Iterator[Page]:
             searchable=False,  # thousands of rows in a ten-year hub; each page has its own filter
             description=t.gettext("Everyone who took part in %(site)s chats.",
                                   site=hub.config.site_name),
-            key=fingerprint("people", number, count, len(everyone), [_person_key(p, chats) for p in chunk]),
+            key=fingerprint("people", number, count, len(everyone), shown,
+                            [chats[slug] for slug in named]),
             language=t.tag,
         )
