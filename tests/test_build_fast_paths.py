@@ -262,10 +262,14 @@ def _fresh_build(tiny, site_dir) -> None:
     """The same hub built by a new serve session (nothing kept)."""
     import chathub.analysis.community as community
     import chathub.pages.calendars as calendars
+    import chathub.pages.people as people
 
     community._KEEP.clear()
     community._DIGESTS.clear()
+    community._PEOPLE.clear()
     calendars._KEPT.clear()
+    calendars._EVENTS.clear()
+    people._ROWS.clear()
     _serve_build(tiny, site_dir, [])
 
 
@@ -321,6 +325,87 @@ def test_serve_rebuilds_write_what_a_fresh_build_writes(make_hub, tmp_path):
     assert "Edited foot<" in archive and "Edited footer" not in archive  # compiled again
     _fresh_build(tiny, fresh)
     assert _files(served) == _files(fresh)
+
+
+def test_serve_counts_the_people_again_only_when_who_took_part_changed(make_hub, tmp_path):
+    """The people directory and the recaps' new and returning voices, kept across rebuilds while
+    the same accounts post as often, are what a new session builds: after a title edit (the
+    directory names the chat), a likes-only edit (no people page again), a renamed participant
+    and a new one."""
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.add_chat("june", CHAT.replace("2026-07-09", "2026-06-04").replace("Leases in 2027", "June talk"))
+    doc = Doc(Doc().start.replace(month=6, day=4))
+    question = doc.post("HostCo", "Q1 How long a lease would you sign? #Tenants", 5)
+    doc.post("fran", "A1 three years this time #Tenants", 6, likes=1, reply_to=question)
+    doc.post("newcomer", "A1 a month at a time #Tenants", 8)
+    transcript = doc.write(tiny.chats, "june")
+    served, fresh = tmp_path / "served", tmp_path / "fresh"
+    started: list = []
+    _serve_build(tiny, served, started)
+
+    def people_text() -> str:
+        return (served / "people" / "index.html").read_text(encoding="utf-8")
+
+    chat = tiny.chats / "june.yml"
+    chat.write_text(chat.read_text().replace("June talk", "Midsummer talk"))
+    plugin = _serve_build(tiny, served, started)
+    assert "people/index.md" in plugin.rendered
+    assert "Midsummer talk" in people_text() and "June talk" not in people_text()
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
+    transcript.write_text(transcript.read_text().replace('"like_count": 1', '"like_count": 7'))
+    plugin = _serve_build(tiny, served, started)
+    assert "chats/june/archive/index.md" in plugin.rendered and "people/index.md" not in plugin.rendered
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
+    transcript.write_text(transcript.read_text().replace('"name": "Fran"', '"name": "Francesca Q"')
+                          .replace('"newcomer"', '"latecomer"'))
+    plugin = _serve_build(tiny, served, started)
+    assert "Francesca Q" in people_text() and "latecomer" in people_text()
+    assert "newcomer" not in people_text()
+    recap = (served / "chats" / "june" / "recap" / "index.html").read_text(encoding="utf-8")
+    assert "latecomer" in recap and "Francesca Q" in recap
+    _fresh_build(tiny, fresh)
+    assert _files(served) == _files(fresh)
+
+
+def test_serve_parses_again_only_the_chat_files_that_changed(make_hub, tmp_path, monkeypatch):
+    """Under serve an unchanged chat file is not parsed again, yet its problems are reported at
+    every rebuild; an edit, or a catalogue for its language added, is read at the next one."""
+    import chathub.i18n.languages as languages
+    import chathub.model.loader as loader
+
+    tiny = _hub_with_a_past_chat(make_hub)
+    tiny.add_chat("june", CHAT.replace("2026-07-09", "2026-06-04").replace("Leases in 2027", "June")
+                  + "language: de\n")
+    parsed: list[str] = []
+    real = loader._parse_chat
+
+    def spy(path, *args):
+        parsed.append(path.stem)
+        return real(path, *args)
+
+    monkeypatch.setattr(loader, "_parse_chat", spy)
+    served, started = tmp_path / "served", []
+    plugin = _serve_build(tiny, served, started)
+    assert sorted(parsed) == ["june", "may"]
+    assert any("june.yml" in p and "language" in p for p in plugin.problems)
+    parsed.clear()
+    plugin = _serve_build(tiny, served, started)
+    assert parsed == [] and any("june.yml" in p and "language" in p for p in plugin.problems)
+    may = tiny.chats / "may.yml"
+    may.write_text(may.read_text().replace("Leases in 2027", "Leases in May"))
+    plugin = _serve_build(tiny, served, started)
+    assert parsed == ["may"] and "Leases in May" in (served / "chats/may/index.html").read_text()
+    parsed.clear()
+    german = tmp_path / "locales" / "de" / "LC_MESSAGES"
+    german.mkdir(parents=True)
+    english = Path(languages.catalogue_files()["en"])
+    (german / english.name).write_bytes(english.read_bytes())
+    monkeypatch.setattr(languages, "CATALOGUE_DIRS", [*languages.CATALOGUE_DIRS, tmp_path / "locales"])
+    plugin = _serve_build(tiny, served, started)
+    assert sorted(parsed) == ["june", "may"] and not plugin.problems
+    assert '<html lang="de"' in (served / "chats/june/index.html").read_text()
 
 
 def _cards(site) -> list:
