@@ -9,7 +9,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..i18n.languages import language_for, language_problem, same_language
+from ..i18n.languages import catalogue_files, language_for, language_problem, same_language
 from .chat import STATUSES, Chat, Hub, HubConfig, Person, Question
 from .networks import HIDE_HELP, NETWORKS, hide_entry, instance_problem
 from .problems import Problems
@@ -783,8 +783,22 @@ def _check_scalars(root: yaml.Node, ctx: _Ctx) -> bool:
     return ok
 
 
-def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
-    """Parse and validate one chat file."""
+# Chat files as this process last read them (``mkdocs serve`` reads every file at every rebuild):
+# path -> (its text, the settings read with, the chat and its problems).
+_READ: dict[Path, tuple[str, str, Chat | None, Problems]] = {}
+
+
+def _reading_key(config: HubConfig) -> str:
+    """What reading a chat file depends on besides its text: every setting but the clock, and the
+    catalogues there are (a chat's ``language:`` needs one)."""
+    return repr(([(f.name, getattr(config, f.name)) for f in fields(config) if f.name != "now"],
+                 sorted(catalogue_files().items())))
+
+
+def read_chat(path: Path, config: HubConfig, settings: str | None = None) -> tuple[Chat | None, Problems]:
+    """Parse and validate one chat file. A file whose text and ``settings`` (``_reading_key``)
+    are those this process last read it with is not parsed again."""
+    settings = _reading_key(config) if settings is None else settings
     shown = config.display_path(path)
     problems = Problems()
     ctx = _Ctx(shown, problems, config)
@@ -795,27 +809,39 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
     text = _read_source(path, shown, problems)
     if text is None:
         return None, problems
+    known = _READ.get(path)
+    if known is not None and known[0] == text and known[1] == settings:
+        return known[2], Problems(list(known[3].items), set(known[3].items))
+    chat = _parse_chat(path, text, config, problems, ctx, slug)
+    _READ[path] = (text, settings, chat, Problems(list(problems.items), set(problems.items)))
+    return chat, problems
+
+
+def _parse_chat(path: Path, text: str, config: HubConfig, problems: Problems, ctx: _Ctx,
+                slug: str) -> Chat | None:
+    """The chat a file's ``text`` holds, or None; its problems go to ``problems``."""
+    shown = ctx.path
     try:
         root = compose_yaml(text)
     except yaml.YAMLError as exc:
         problems.add(shown, *_yaml_error(exc, text))
-        return None, problems
+        return None
     except RecursionError:  # thousands of brackets: find where, without recursion
         problems.add(shown, *(_nesting_problem(text) or (1, 1, "values are nested far too deeply")))
-        return None, problems
+        return None
     nested = _too_deep(root) if root is not None else None
     if nested is not None:
         problems.add(shown, nested.start_mark.line + 1, nested.start_mark.column + 1, _NESTED)
-        return None, problems
+        return None
     ctx.lines = text.splitlines()
     if root is None:
         problems.add(shown, 1, 1, "the file is empty; a chat needs title, hashtag, start and host")
-        return None, problems
+        return None
     if not isinstance(root, yaml.MappingNode):
         ctx.error(root, "a chat file must be a mapping of fields (title: ..., hashtag: ...)")
-        return None, problems
+        return None
     if not _check_scalars(root, ctx):
-        return None, problems
+        return None
     _check_keys(root, ctx, FIELDS, "a chat")
     nodes = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     positions = {
@@ -847,13 +873,13 @@ def read_chat(path: Path, config: HubConfig) -> tuple[Chat | None, Problems]:
         if problem:
             ctx.error(node, problem)
     if failed or start is None:  # a chat with only other problems still loads, for later checks
-        return None, problems
+        return None
     values.update(start=start, timezone=zone_name)
     values["networks"] = values["networks"] or list(config.networks)
     values["mastodon_instances"] = values["mastodon_instances"] or list(config.mastodon_instances)
     if not _check_accounts(ctx, values["networks"]):
-        return None, problems
-    return Chat(slug=slug, source=path, positions=positions, **values), problems
+        return None
+    return Chat(slug=slug, source=path, positions=positions, **values)
 
 
 def field_problems(name: str, value: str, config: HubConfig) -> Problems:
@@ -1036,8 +1062,13 @@ def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hu
     problems = Problems()
     files = list(paths) if paths is not None else find_chat_files(config.chats_dir)
     chats: list[Chat] = []
+    settings = _reading_key(config)
+    if paths is None:  # the files of the folder that went since it was read last
+        present = set(files)
+        for gone in [p for p in _READ if p.parent == config.chats_dir and p not in present]:
+            del _READ[gone]
     for path in files:
-        chat, found = read_chat(path, config)
+        chat, found = read_chat(path, config, settings)
         problems.extend(found)
         if chat is not None:
             chats.append(chat)
