@@ -61,10 +61,20 @@ def gettext_callables(t: Translator) -> dict[str, Any]:
                 plain[key] = text
         return text
 
+    # So does a count alone ("3 posts", in every row of a directory): by message, count and escaping.
+    counts: dict[tuple[str, str, int, bool], str] = {}
+
     @jinja2.pass_eval_context
     def ngettext(__eval_ctx: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
-        text = t.catalogue.ngettext(__singular, __plural, __num)
-        return fill(__eval_ctx, text, counted(__num, variables))
+        key = (__singular, __plural, __num, __eval_ctx.autoescape) if not variables and type(
+            __num) is int else None
+        found = counts.get(key) if key else None
+        if found is None:
+            text = t.catalogue.ngettext(__singular, __plural, __num)
+            found = fill(__eval_ctx, text, counted(__num, variables))
+            if key and len(counts) < 4096:
+                counts[key] = found
+        return found
 
     @jinja2.pass_eval_context
     def pgettext(__eval_ctx: Any, __string_ctx: str, __string: str, **variables: Any) -> str:
