@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+from conftest import CHAT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -183,3 +184,15 @@ def test_any_yaml_values_give_located_problems_or_a_chat(tmp_path_factory, field
     assert chat is not None or problems.errors
     for problem in problems.items:
         assert problem.line >= 1 and problem.col >= 1 and problem.message
+
+
+def test_two_files_with_one_slug_are_an_error_at_both(make_hub, run_cli):
+    """``spring.yml`` and ``spring.yaml`` would make the same pages, calendar and card."""
+    hub = make_hub()
+    hub.add_chat("spring", CHAT)
+    (hub.chats / "spring.yaml").write_text(CHAT.replace("2026-07-09", "2026-08-13")
+                                           .replace("#Tenants", "#Other"), encoding="utf-8")
+    code, _out, err = run_cli("check")
+    assert code == 1
+    for path, other in (("chats/spring.yml", "chats/spring.yaml"), ("chats/spring.yaml", "chats/spring.yml")):
+        assert f"{path}:1:1: {other} has the same slug (spring)" in err

@@ -85,7 +85,7 @@ class People:
     identities: dict[str, str]
     people: dict[str, PersonRecord]
     whos: dict[str, list[str]]
-    token: str  # stands for these people and their counts in page keys, in this process
+    token: str  # stands for these people and their counts, in this process (people pages' rows)
     # What pages ask of them, worked out once: HubAnalysis.voices (with the analysis they are
     # of) and .directory
     voices: dict[str, tuple[Analysis, list[Contributor], list[tuple[Contributor, int]]]] = field(
@@ -107,7 +107,8 @@ class People:
 
     def counted_again(self, chats: dict[str, Analysis]) -> People:
         """These people for ``chats`` (which ``counts`` them): each chat they took part in is
-        the one just read, so pages show its title as it is now."""
+        the one its analysis now has (an edited chat's, the one just read), so pages show its
+        title as it is now. The records are the last build's, changed in place."""
         changed = {slug: analysis.chat for slug, analysis in chats.items()
                    if analysis.chat is not self.analyses[slug].chat}
         if changed:

@@ -1049,9 +1049,25 @@ def check_replacements(chats: list[Chat], config: HubConfig) -> Problems:
     return problems
 
 
+def check_slugs(chats: list[Chat], config: HubConfig) -> Problems:
+    """Two files with one slug (``spring.yml`` and ``spring.yaml``) would make the same pages."""
+    problems = Problems()
+    by_slug: dict[str, list[Chat]] = {}
+    for chat in chats:
+        by_slug.setdefault(chat.slug, []).append(chat)
+    for same in by_slug.values():
+        for chat in same if len(same) > 1 else []:
+            others = ", ".join(config.display_path(c.source) for c in same if c is not chat)
+            problems.add(config.display_path(chat.source), 1, 1, f"{others} has the same slug "
+                         f"({chat.slug}): the two would make the same pages; rename or remove one")
+    return problems
+
+
 def check_hub(chats: list[Chat], config: HubConfig) -> Problems:
-    """Problems between chat files: overlapping chats, translations and replacements that do not hold."""
-    problems = check_overlaps(chats, config)
+    """Problems between chat files: one slug twice, overlapping chats, translations and
+    replacements that do not hold."""
+    problems = check_slugs(chats, config)
+    problems.extend(check_overlaps(chats, config))
     problems.extend(check_translations(chats, config))
     problems.extend(check_replacements(chats, config))
     return problems
@@ -1063,9 +1079,9 @@ def load_hub(config: HubConfig, paths: Iterable[Path] | None = None) -> tuple[Hu
     files = list(paths) if paths is not None else find_chat_files(config.chats_dir)
     chats: list[Chat] = []
     settings = _reading_key(config)
-    if paths is None:  # the files of the folder that went since it was read last
+    if paths is None:  # what is kept is the hub's files, as they are now (not a folder left)
         present = set(files)
-        for gone in [p for p in _READ if p.parent == config.chats_dir and p not in present]:
+        for gone in [p for p in _READ if p not in present]:
             del _READ[gone]
     for path in files:
         chat, found = read_chat(path, config, settings)

@@ -147,7 +147,7 @@ def event_lines(chat: Chat, config: HubConfig, history: History | None = None
 
 def _kept_event(path: Path, chat: Chat) -> tuple[bytes, frozenset[str]] | None:
     """The event of a chat's own calendar kept in ``path`` (its one VEVENT, the last component),
-    or None when there is no such file."""
+    or None when there is no such file or it is not in that shape."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -243,7 +243,7 @@ _UNKEYED = ("now", "root", "chats_dir", "custom_dir")  # what no calendar shows 
 # Calendars made by the last build in this process (under mkdocs serve, the plugin builds again
 # and again), by their key, for a hub whose cache folder cannot be written.
 _KEPT: dict[str, bytes] = {}
-# Chats' events (``event_lines``) by their calendar's key, made by the last build that made any.
+# Chats' events (``event_lines``) by their calendar's key, for the chats of the last build.
 _EVENTS: dict[str, tuple[bytes, frozenset[str]]] = {}
 
 
@@ -304,7 +304,8 @@ def files(hub: Hub) -> Iterator[Asset]:
     # Each chat's key covers all that its event is made of; the hub's adds its name and order.
     hub_chats = list(hub.published)
     wanted.append((HUB_CALENDAR, hub_chats, config.site_name,
-                   fingerprint(HUB_CALENDAR, config.site_name, [keys[c.slug] for c in hub_chats])))
+                   fingerprint(HUB_CALENDAR, code_key(), icalendar.__version__, PRODID, config.site_name,
+                               [keys[c.slug] for c in hub_chats])))
     for path, chats, name, key in wanted:
         cached = folder / f"{key}.ics"
         used.add(cached.name)
@@ -317,5 +318,7 @@ def files(hub: Hub) -> Iterator[Asset]:
             keep_file(cached, content, "a calendar")  # else made again at the next build
         made[key] = content
         yield Asset(path, content)
-    _KEPT, _EVENTS = made, events
+    # The events of this build's chats, made now or earlier (a build that needed none keeps them).
+    _KEPT, _EVENTS = made, {key: found for key in keys.values()
+                            if (found := events.get(key) or _EVENTS.get(key)) is not None}
     forget_unused(folder, "*.ics", used)

@@ -32,7 +32,7 @@ def _row(person: PersonRecord) -> tuple[object, ...]:
 
 def _page_rows(chunk: list[PersonRecord]) -> tuple[str, list[str]]:
     """A page of the directory: what its rows show but the chats (as a digest), and the chats
-    it names (their slugs, in order)."""
+    it names (their slugs, sorted)."""
     return (fingerprint([_row(p) for p in chunk]),
             sorted({a.chat.slug for person in chunk for a in person.chats}))
 
