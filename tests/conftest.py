@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny hubs built in tmp_path, and the chathub CLI run in-process."""
+"""Shared fixtures: tiny hubs built in tmp_path, the chathub CLI run in-process, and a spy on calls."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -69,6 +70,21 @@ def write_hub(root: Path, options: dict | None = None, site: dict | None = None)
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return TinyHub(root)
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
+                 shown: Callable[[Any], str]) -> list[str]:
+    """Wrap ``owner.name`` so that each call appends ``shown(its first argument)`` to the list
+    returned, then does what it did."""
+    calls: list[str] = []
+    real = getattr(owner, name)
+
+    def spy(first: Any, *args: Any) -> Any:
+        calls.append(shown(first))
+        return real(first, *args)
+
+    monkeypatch.setattr(owner, name, spy)
+    return calls
 
 
 @pytest.fixture

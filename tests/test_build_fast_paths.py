@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from chatdoc import Doc
-from conftest import CHAT
+from conftest import CHAT, record_calls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -377,14 +377,7 @@ def test_serve_parses_again_only_the_chat_files_that_changed(make_hub, tmp_path,
 
     tiny = _hub_with_a_past_chat(make_hub)
     june = tiny.add_chat("june", CHAT.replace("2026-07-09", "2026-06-04").replace("Leases in 2027", "June"))
-    parsed: list[str] = []
-    real = loader._parse_chat
-
-    def spy(path, *args):
-        parsed.append(path.stem)
-        return real(path, *args)
-
-    monkeypatch.setattr(loader, "_parse_chat", spy)
+    parsed = record_calls(monkeypatch, loader, "_parse_chat", lambda path: path.stem)
     served, started = tmp_path / "served", []
     _serve_build(tiny, served, started)
     assert sorted(parsed) == ["june", "may"]

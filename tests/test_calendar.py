@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import icalendar
-from conftest import CHAT
+from conftest import CHAT, record_calls
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -255,14 +255,7 @@ def test_an_edit_makes_one_event_again_for_the_hub_calendar(make_hub, monkeypatc
     for i, zone in enumerate(ZONES[:4]):
         hub.add_chat(f"chat-{i}", CHAT.replace("America/New_York", zone))
     hub.build()
-    made: list[str] = []
-    real = calendars.event_lines
-
-    def spy(chat, *args):
-        made.append(chat.slug)
-        return real(chat, *args)
-
-    monkeypatch.setattr(calendars, "event_lines", spy)
+    made = record_calls(monkeypatch, calendars, "event_lines", lambda chat: chat.slug)
     monkeypatch.setattr(calendars, "_EVENTS", {})  # a new process: the events come from the cache
     path = hub.chats / "chat-2.yml"
     path.write_text(path.read_text().replace("Leases in 2027", "Leases in 2028"))
